@@ -1,0 +1,28 @@
+# The two commands a new machine needs:  make site  (build the sample site into site/)
+#                                         make test  (run the whole test suite)
+# Both create the virtualenv .venv/ and install the project into it on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+STAMP  := $(VENV)/.installed-stamp
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test serve clean
+
+site: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+serve: $(STAMP)
+	$(VENV)/bin/mkdocs serve
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf site site.podsite-new $(VENV)

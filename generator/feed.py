@@ -1,0 +1,265 @@
+"""Feed bytes -> `Feed` records. Pure: no files, no network.
+
+Which feed key fills which field is declared once, in `EPISODE_FIELDS` and `PODCAST_FIELDS`.
+
+Rules a maintainer can rely on:
+
+- An episode's id is its `<guid>`; without one, its enclosure URL; without that, its `<link>`;
+  without that, a hash of its title and date (stable while those do not change).
+- Two items with the same id are an error that names both lines.
+- Text fields (titles, author) are plain text: tags are stripped here and the renderer escapes them.
+  HTML fields (descriptions) pass an allow-list sanitiser (nh3), never hand-written regexes.
+- URLs are resolved against the feed's base and kept only when they are http(s); anything else
+  (`javascript:`, `data:`, relative with no base) is dropped.
+- Durations accept seconds (`3600`, `3600.5`), `MM:SS` and `HH:MM:SS`; anything else is unknown.
+- A feed that is not well-formed XML is still parsed as far as feedparser can; if that yields no
+  channel and no items it is rejected with the line feedparser stopped at.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import html
+import re
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import nh3
+
+from .errors import Report
+from .model import Enclosure, Feed, FeedEpisode, Origin, Podcast
+
+# --- sanitising -----------------------------------------------------------------------------------
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "q", "s",
+    "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize_html(fragment: str) -> str:
+    """Allow-list sanitise a feed's HTML fragment (nh3, i.e. the Rust `ammonia` crate)."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener nofollow ugc",
+    ).strip()
+
+
+def plain_text(value: str, is_html: bool) -> str:
+    """Text for a title or name: tags dropped when the feed marks it HTML, whitespace collapsed."""
+    if is_html:
+        value = html.unescape(nh3.clean(value, tags=set()))
+    return " ".join(value.split())
+
+
+def absolute_url(url: str | None, base: str) -> str:
+    """`url` resolved against `base`, or "" unless the result is an http(s) URL."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    resolved = urljoin(base, url) if base else url
+    parts = urlsplit(resolved)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return resolved
+
+
+# --- small parsers --------------------------------------------------------------------------------
+
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
+
+
+def parse_duration(value: str | None) -> int | None:
+    """Seconds from `3600`, `3600.5`, `MM:SS` or `HH:MM:SS`; None for anything else."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", value):
+        return int(float(value))
+    match = _CLOCK.match(value)
+    if not match:
+        return None
+    hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+    if seconds >= 60 or (match.group(1) and minutes >= 60):
+        return None
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def parse_int(value) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def _datetime(parsed) -> dt.datetime | None:
+    if not parsed:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.timezone.utc)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+_ITEM_START = re.compile(rb"<(?:item|entry)[\s>/]")
+
+
+def _item_lines(data: bytes) -> list[int]:
+    """1-based line of each `<item>`/`<entry>` start tag, in document order."""
+    lines, last_pos, last_line = [], 0, 1
+    for match in _ITEM_START.finditer(data):
+        last_line += data.count(b"\n", last_pos, match.start())
+        last_pos = match.start()
+        lines.append(last_line)
+    return lines
+
+
+# --- the field table ------------------------------------------------------------------------------
+
+
+def _text(key):
+    def get(entry, base):
+        detail = entry.get(f"{key}_detail") or {}
+        return plain_text(entry.get(key, "") or "", detail.get("type") == "text/html")
+    return get
+
+
+def _description(entry, base) -> str:
+    # content:encoded is the full show notes; description/summary the short form.
+    for content in entry.get("content") or []:
+        if content.get("value"):
+            return sanitize_html(content["value"])
+    return sanitize_html(entry.get("summary", "") or "")
+
+
+def _image(entry, base) -> str:
+    image = entry.get("image")
+    href = image.get("href") if isinstance(image, dict) else None
+    return absolute_url(href, base)
+
+
+def _enclosure(entry, base) -> Enclosure | None:
+    for link in entry.get("links") or []:
+        if link.get("rel") == "enclosure":
+            url = absolute_url(link.get("href"), base)
+            if url:
+                return Enclosure(url, link.get("type") or "audio/mpeg", parse_int(link.get("length")))
+    return None
+
+
+def _categories(entry, base) -> tuple[str, ...]:
+    terms = [plain_text(t.get("term") or "", False) for t in entry.get("tags") or []]
+    return tuple(dict.fromkeys(t for t in terms if t))
+
+
+EPISODE_FIELDS = {
+    # field of FeedEpisode: how to read it from a feedparser entry
+    "title": _text("title"),
+    "published": lambda e, b: _datetime(e.get("published_parsed") or e.get("updated_parsed")),
+    "enclosure": _enclosure,
+    "duration": lambda e, b: parse_duration(e.get("itunes_duration")),
+    "number": lambda e, b: parse_int(e.get("itunes_episode")),
+    "season": lambda e, b: parse_int(e.get("itunes_season")),
+    "image": _image,
+    "link": lambda e, b: absolute_url(e.get("link"), b),
+    "description_html": _description,
+    "categories": _categories,
+}
+
+PODCAST_FIELDS = {
+    "title": _text("title"),
+    "description_html": lambda f, b: sanitize_html(f.get("subtitle") or f.get("summary") or ""),
+    "link": lambda f, b: absolute_url(f.get("link"), b),
+    "image": _image,
+    "author": _text("author"),
+    "language": lambda f, b: (f.get("language") or "").strip(),
+}
+
+
+def _episode_id(entry, fields: dict) -> str:
+    guid = (entry.get("id") or "").strip()
+    if guid:
+        return guid
+    if fields["enclosure"]:
+        return fields["enclosure"].url
+    if fields["link"]:
+        return fields["link"]
+    published = fields["published"].isoformat() if fields["published"] else ""
+    digest = hashlib.sha1(f"{fields['title']}\n{published}".encode()).hexdigest()[:12]
+    return f"untitled-{digest}"
+
+
+def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> Feed | None:
+    """Parse feed bytes. Problems go to `report`; returns None when nothing usable was found."""
+    origin = Origin(source)
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        line = getattr(exc, "getLineNumber", lambda: None)()
+        where = Origin(source, line)
+        reason = getattr(exc, "getMessage", lambda: str(exc))()
+        if not parsed.entries and not parsed.feed:
+            report.error(where, f"not a readable RSS or Atom feed: {reason} "
+                                "(check that the file or URL is the podcast's feed)")
+            return None
+        if isinstance(exc, feedparser.CharacterEncodingOverride):
+            report.info(where, f"feed encoding: {reason}")
+        else:
+            report.warning(where, f"feed is not well-formed XML: {reason} "
+                                  "(parsed what could be read; ask the feed's host to fix it)")
+    if not parsed.version and not parsed.entries:
+        report.error(origin, "no RSS or Atom feed found in this file "
+                             "(check that the file or URL is the podcast's feed)")
+        return None
+
+    channel = parsed.feed
+    base = base_url or absolute_url(channel.get("link"), "")
+    podcast = Podcast(
+        **{name: read(channel, base) for name, read in PODCAST_FIELDS.items()}, origin=origin
+    )
+    if not podcast.title:
+        podcast = Podcast(**{**podcast.__dict__, "title": "Untitled podcast"})
+
+    lines = _item_lines(data)
+    if len(lines) != len(parsed.entries):
+        lines = [None] * len(parsed.entries)
+    episodes: list[FeedEpisode] = []
+    seen: dict[str, FeedEpisode] = {}
+    for entry, line in zip(parsed.entries, lines):
+        fields = {name: read(entry, base) for name, read in EPISODE_FIELDS.items()}
+        guid = _episode_id(entry, fields)
+        if not fields["title"]:
+            fields["title"] = _fallback_title(fields)
+        episode = FeedEpisode(guid=guid, **fields, origin=Origin(source, line))
+        if guid in seen:
+            first = seen[guid].origin.line
+            report.error(episode.origin, f"guid {guid!r} is used by two items "
+                                         f"(lines {first} and {line}; each episode needs its own guid)")
+            continue
+        seen[guid] = episode
+        episodes.append(episode)
+    return Feed(podcast, tuple(episodes))
+
+
+def _fallback_title(fields: dict) -> str:
+    if fields["published"]:
+        return f"Episode of {fields['published']:%d %B %Y}"
+    if fields["number"] is not None:
+        return f"Episode {fields['number']}"
+    return "Untitled episode"

@@ -1,0 +1,189 @@
+"""Join the feed with the show notes and virtues into a `Catalog`. Pure.
+
+A note joins the feed item whose `<guid>` equals its `guid`; without `guid`, the item whose
+`<itunes:episode>` equals its `episode` (or the number its file name starts with).
+
+Which side owns which field:
+
+| field                                   | owner | why                                           |
+|-----------------------------------------|-------|-----------------------------------------------|
+| title, date, audio, duration, numbers,  | feed  | the feed is what podcast apps show; the site  |
+| cover image, feed description           |       | must agree with them                          |
+| show notes (body), virtues, slug,       | note  | written by the maintainers for the site       |
+| description (summary)                   |       |                                               |
+| virtues, when the note names none       | feed  | `<category>` values that match a virtue id or |
+|                                         |       | title (case-insensitive)                      |
+
+URLs: `/episodes/<slug>/` where slug is the note's `slug`, else the title made URL-safe. When two
+episodes would get the same slug, the older keeps it and the newer get `-2`, `-3`, ... (oldest
+first, ties by guid), so the same feed always gives the same URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+
+from markdown.extensions.toc import slugify
+
+from .errors import Report, Severity
+from .model import Catalog, Episode, Feed, FeedEpisode, Origin, ShowNote, Virtue
+
+MAX_SLUG = 80
+_OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+MISSING_NOTES_SHOWN = 20
+
+
+def chronological(episode: FeedEpisode) -> tuple:
+    return (episode.published or _OLDEST, episode.guid)
+
+
+def title_slug(episode: FeedEpisode) -> str:
+    slug = slugify(episode.title, "-")
+    if len(slug) > MAX_SLUG:
+        slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
+    if slug:
+        return slug
+    if episode.number is not None:
+        return f"episode-{episode.number}"
+    return "episode-" + hashlib.sha1(episode.guid.encode()).hexdigest()[:10]
+
+
+def merge(
+    feed: Feed,
+    notes: list[ShowNote],
+    virtues: list[Virtue],
+    report: Report,
+    notes_missing: Severity | None = Severity.WARNING,
+    notes_dir: str = "content/episodes",
+) -> Catalog:
+    known = {v.id: v for v in virtues}
+    notes_by_guid = _join(feed, notes, report)
+
+    episodes = sorted(feed.episodes, key=chronological)
+    slugs = _assign_slugs(episodes, notes_by_guid, report)
+    merged = []
+    for fe in episodes:
+        note = notes_by_guid.get(fe.guid)
+        if note is not None:
+            for virtue in note.virtues:
+                if virtue not in known:
+                    report.error(Origin(note.path, note.line_of("virtues")),
+                                 f"unknown virtue {virtue!r} (known: {', '.join(sorted(known))})")
+            chosen = tuple(v for v in note.virtues if v in known)
+        else:
+            chosen = ()
+        if not chosen:
+            chosen = _virtues_from_categories(fe, virtues)
+        merged.append(Episode(feed=fe, note=note, slug=slugs[fe.guid], virtues=chosen))
+
+    without = [e for e in merged if e.note is None]
+    if without and notes_missing is not None:
+        _report_missing_notes(without, feed, report, notes_missing, notes_dir)
+
+    merged.reverse()  # newest first
+    ordered_virtues = tuple(sorted(virtues, key=lambda v: (v.order, v.title.lower(), v.id)))
+    return Catalog(podcast=feed.podcast, episodes=tuple(merged), virtues=ordered_virtues)
+
+
+def _join(feed: Feed, notes: list[ShowNote], report: Report) -> dict[str, ShowNote]:
+    by_guid = {e.guid: e for e in feed.episodes}
+    by_number: dict[int, list[FeedEpisode]] = defaultdict(list)
+    for e in feed.episodes:
+        if e.number is not None:
+            by_number[e.number].append(e)
+    source = feed.podcast.origin.path
+
+    joined: dict[str, ShowNote] = {}
+    for note in sorted(notes, key=lambda n: n.path):
+        if note.guid is not None:
+            episode = by_guid.get(note.guid)
+            if episode is None:
+                report.error(Origin(note.path, note.line_of("guid")),
+                             f"no episode in the feed has guid {note.guid!r} "
+                             f"(check it against {source}, or delete this note)")
+                continue
+        elif note.number is not None:
+            matches = by_number.get(note.number, [])
+            if not matches:
+                report.error(Origin(note.path, note.line_of("episode")),
+                             f"no episode in the feed has episode number {note.number} "
+                             f"(check it against {source}, or delete this note)")
+                continue
+            if len(matches) > 1:
+                lines = ", ".join(str(m.origin.line) for m in matches)
+                report.error(Origin(note.path, note.line_of("episode")),
+                             f"episode number {note.number} matches {len(matches)} items "
+                             f"(lines {lines} of {source}); add the guid of the right one "
+                             "(guid: ...)")
+                continue
+            episode = matches[0]
+        else:
+            report.error(Origin(note.path, 1),
+                         "cannot tell which episode this note is for (add 'guid:' or 'episode:' "
+                         "to the front matter, or start the file name with the episode number)")
+            continue
+        if episode.guid in joined:
+            other = joined[episode.guid]
+            report.error(Origin(note.path, 1), f"episode {episode.title!r} already has notes in "
+                                               f"{other.path} (merge the two files into one)")
+            continue
+        joined[episode.guid] = note
+    return joined
+
+
+def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], report: Report) -> dict:
+    slugs: dict[str, str] = {}
+    pinned: dict[str, ShowNote] = {}
+    for fe in episodes:
+        note = notes.get(fe.guid)
+        if note is not None and note.slug:
+            if note.slug in pinned:
+                report.error(Origin(note.path, note.line_of("slug")),
+                             f"slug {note.slug!r} is already used by {pinned[note.slug].path} "
+                             "(give each episode its own slug)")
+                continue
+            pinned[note.slug] = note
+            slugs[fe.guid] = note.slug
+    taken = set(pinned)
+    for fe in episodes:
+        if fe.guid in slugs:
+            continue
+        base = title_slug(fe)
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs[fe.guid] = slug
+    return slugs
+
+
+def _virtues_from_categories(episode: FeedEpisode, virtues: list[Virtue]) -> tuple[str, ...]:
+    names = {}
+    for v in virtues:
+        names[v.id.lower()] = v.id
+        names[v.title.lower()] = v.id
+    found = [names[c.lower()] for c in episode.categories if c.lower() in names]
+    return tuple(dict.fromkeys(found))
+
+
+def _report_missing_notes(without, feed, report, severity, notes_dir) -> None:
+    source = feed.podcast.origin.path
+    newest_first = list(reversed(without))
+    details = [f"line {e.feed.origin.line}: {e.title!r} -> add {notes_dir}/{e.slug}.md"
+               if e.feed.origin.line else f"{e.title!r} -> add {notes_dir}/{e.slug}.md"
+               for e in newest_first[:MISSING_NOTES_SHOWN]]
+    if len(newest_first) > MISSING_NOTES_SHOWN:
+        details.append(f"... and {len(newest_first) - MISSING_NOTES_SHOWN} more")
+    if len(without) == 1:
+        e = without[0]
+        report.add(severity, e.feed.origin,
+                   f"episode {e.title!r} has no show notes (add {notes_dir}/{e.slug}.md "
+                   f"with 'guid: {json.dumps(e.feed.guid)}' in its front matter)")
+    else:
+        report.add(severity, Origin(source),
+                   f"{len(without)} episodes have no show notes "
+                   "(add a file per episode with its guid in the front matter)", details)

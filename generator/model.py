@@ -1,0 +1,122 @@
+"""The records that flow through the pipeline: frozen, typed, and able to say where they came from.
+
+Nothing here parses, reads or renders; the modules that do import these.
+`origin` is kept out of equality so tests compare meaning while messages cite the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A place in a source file: `path` as the user would type it, `line` 1-based or None."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    url: str
+    type: str = "audio/mpeg"
+    length: int | None = None
+
+
+@dataclass(frozen=True)
+class Podcast:
+    """The channel of the feed."""
+
+    title: str
+    description_html: str = ""
+    link: str = ""
+    image: str = ""
+    author: str = ""
+    language: str = ""
+    origin: Origin = field(default=Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class FeedEpisode:
+    """One item of the feed, as the feed tells it."""
+
+    guid: str
+    title: str
+    published: dt.datetime | None = None
+    enclosure: Enclosure | None = None
+    duration: int | None = None  # seconds
+    number: int | None = None  # itunes:episode
+    season: int | None = None  # itunes:season
+    image: str = ""
+    link: str = ""
+    description_html: str = ""  # already sanitised by feed.py
+    categories: tuple[str, ...] = ()
+    origin: Origin = field(default=Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class Feed:
+    podcast: Podcast
+    episodes: tuple[FeedEpisode, ...]
+
+
+@dataclass(frozen=True)
+class ShowNote:
+    """A Markdown file in the notes folder: front matter plus body."""
+
+    path: str
+    guid: str | None
+    number: int | None
+    virtues: tuple[str, ...]
+    slug: str | None
+    description: str | None
+    body: str
+    origin: Origin = field(default=Origin(""), compare=False)
+    # line of each front-matter key, for messages that point at the key itself
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def line_of(self, key: str) -> int | None:
+        return dict(self.key_lines).get(key, self.origin.line)
+
+
+@dataclass(frozen=True)
+class Virtue:
+    """A page in the virtues folder: its id is the file name without `.md`."""
+
+    id: str
+    title: str
+    summary: str
+    body: str
+    order: int = 0
+    origin: Origin = field(default=Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A feed episode joined with its show note (if any), ready to render."""
+
+    feed: FeedEpisode
+    note: ShowNote | None
+    slug: str
+    virtues: tuple[str, ...]
+
+    @property
+    def title(self) -> str:
+        return self.feed.title
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the renderer needs: episodes newest first, virtues in display order."""
+
+    podcast: Podcast
+    episodes: tuple[Episode, ...]
+    virtues: tuple[Virtue, ...]
+
+    def episodes_of(self, virtue_id: str) -> tuple[Episode, ...]:
+        return tuple(e for e in self.episodes if virtue_id in e.virtues)

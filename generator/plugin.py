@@ -1,0 +1,127 @@
+"""The MkDocs plugin `podsite`: thin event handlers over `build.generate`.
+
+- on_config: resolve settings; for `build`/`gh-deploy`, point MkDocs at a staging folder.
+- on_pre_build: run the whole pipeline *before* MkDocs cleans the site folder; content mistakes
+  stop the build here, with every problem listed and the last good site untouched.
+- on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk).
+- on_post_build: swap the finished staging folder into place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import CountHandler
+
+from . import writer
+from .build import generate
+from .config import PodsiteConfig, settings_from
+from .errors import PodsiteError, Severity
+
+log = get_plugin_logger("podsite")
+
+
+class PodsitePlugin(BasePlugin[PodsiteConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.pages: dict[str, str] = {}
+        self.final_site_dir: str | None = None
+        self.warnings: CountHandler | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command if not dirty else "dirty"
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        self.settings = settings_from(self.config, config.config_file_path)
+        self._check_layout(config)
+        if self.command in ("build", "gh-deploy"):
+            self.final_site_dir = config.site_dir
+            config.site_dir = writer.staging_dir_for(config.site_dir)
+            writer.discard(config.site_dir)
+            if config.strict:
+                self.warnings = CountHandler()
+                self.warnings.setLevel(logging.WARNING)
+                logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def _check_layout(self, config) -> None:
+        docs = Path(config.docs_dir).resolve()
+        for key in ("notes_dir", "virtues_dir", "templates_dir"):
+            folder = (self.settings.root / getattr(self.config, key)).resolve()
+            if folder == docs or docs in folder.parents:
+                raise PluginError(f"{config.config_file_path}: podsite {key} ({getattr(self.config, key)}) "
+                                  f"is inside docs_dir ({config.docs_dir}); MkDocs would publish those "
+                                  "files as they are (move the folder, or set docs_dir elsewhere)")
+
+    def on_pre_build(self, *, config) -> None:
+        if not self.config.enabled:
+            return
+        try:
+            pages, report = generate(self.settings)
+        except PodsiteError as exc:
+            self._abort(config, [str(p) for p in exc.problems])
+        for problem in report.problems:
+            if problem.severity is Severity.INFO:
+                log.info(str(problem))
+            elif problem.severity is Severity.WARNING:
+                log.warning(str(problem))
+        if report.errors:
+            self._abort(config, [str(p) for p in report.errors])
+        if config.strict and report.warnings:
+            self._abort(config, [f"{len(report.warnings)} content warning(s) in strict mode "
+                                 "(fix them, or build without --strict)"])
+        self.pages = pages
+
+    def _abort(self, config, lines: list[str]):
+        self._discard_staging(config)
+        where = ""
+        if self.final_site_dir:
+            shown = os.path.relpath(self.final_site_dir, self.settings.root)
+            if shown.startswith(".."):
+                shown = self.final_site_dir
+            where = f" ({shown}/ was left as it was)"
+        count = len(lines)
+        head = f"podsite: {count} problem{'s' if count != 1 else ''} stopped the build{where}:"
+        raise PluginError("\n".join([head, *lines]))
+
+    def on_files(self, files: Files, *, config) -> Files:
+        if not self.config.enabled:
+            return files
+        clashes = [path for path in self.pages if files.get_file_from_path(path) is not None]
+        if clashes:
+            self._abort(config, [f"{config.docs_dir}/{p}: clashes with a page the generator makes "
+                                 "(rename or delete the hand-written file)" for p in clashes])
+        for path, text in self.pages.items():
+            files.append(File.generated(config, path, content=text))
+        return files
+
+    def on_post_build(self, *, config) -> None:
+        if self.final_site_dir is None:
+            return
+        staging, final = config.site_dir, self.final_site_dir
+        config.site_dir = final  # gh-deploy publishes config.site_dir after the build
+        if self.warnings is not None and self.warnings.get_counts():
+            writer.discard(staging)  # MkDocs aborts a strict build next: keep the old site
+            return
+        writer.swap_in(staging, final)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.final_site_dir is not None:
+            writer.discard(writer.staging_dir_for(self.final_site_dir))
+
+    def _discard_staging(self, config) -> None:
+        if self.final_site_dir is not None:
+            writer.discard(config.site_dir)
+
+    def on_shutdown(self) -> None:
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)

@@ -1,0 +1,203 @@
+"""Catalog -> `{relative path: Markdown text}`. Pure: templates in, strings out; nothing is written.
+
+Feed text reaches pages through three filters, one per context, so no template can forget:
+`md` (inline Markdown text: HTML- and Markdown-escaped), `attr` (an HTML attribute value) and
+`meta` (a front-matter value: HTML-escaped, because MkDocs themes print `page.meta` unescaped,
+then quoted as a YAML string). Feed HTML is sanitised in `feed.py` before it gets here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import nh3
+
+from .model import Catalog, Episode, Virtue
+
+# Characters that start inline Markdown anywhere (all in Python-Markdown's ESCAPED_CHARS, plus '|'),
+# and the block markers that only matter at the start of a line.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]()!|])")
+_MD_BLOCK_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
+
+
+def md_text(value) -> str:
+    """Plain text made safe inside Markdown: rendered exactly as written, never as markup."""
+    text = html.escape(" ".join(str(value).split()), quote=False)
+    text = _MD_INLINE.sub(r"\\\1", text)
+    match = _MD_BLOCK_START.match(text)
+    if match and match.group(1)[0].isdigit():
+        end = match.end()
+        return text[:end] + "\\" + text[end:]
+    return "\\" + text if match else text
+
+
+def attr(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def meta(value) -> str:
+    return json.dumps(html.escape(" ".join(str(value).split()), quote=True), ensure_ascii=False)
+
+
+def plain_summary(description_html: str, limit: int = 200) -> str:
+    text = " ".join(html.unescape(nh3.clean(description_html, tags=set())).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def duration(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f"{seconds} s"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def long_date(value) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+class PathError(ValueError):
+    pass
+
+
+class SiteFiles:
+    """The generated site as data. Refuses a path twice, and any path that could leave the site."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, str] = {}
+
+    def add(self, path: str, content: str) -> None:
+        normal = posixpath.normpath(path)
+        if (normal != path or path.startswith("/") or normal.startswith("..")
+                or "\\" in path or not path.endswith(".md")):
+            raise PathError(f"refusing generated path {path!r}: not a plain relative .md path")
+        if path in self._files:
+            raise PathError(f"two generated pages want the same path {path!r}")
+        self._files[path] = content
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(sorted(self._files.items()))
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated list; `url_of(n)` gives the path of page n."""
+
+    number: int
+    count: int
+    items: tuple
+    first_path: str
+    page_dir: str
+
+    def path_of(self, number: int) -> str:
+        return self.first_path if number == 1 else f"{self.page_dir}/page/{number}.md"
+
+    @property
+    def path(self) -> str:
+        return self.path_of(self.number)
+
+
+def paginate(items, per_page: int, first_path: str, page_dir: str) -> list[Pager]:
+    count = max(1, math.ceil(len(items) / per_page))
+    return [Pager(n, count, tuple(items[(n - 1) * per_page : n * per_page]), first_path, page_dir)
+            for n in range(1, count + 1)]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    episodes_per_page: int = 20
+    home_latest: int = 5
+
+
+def episode_path(episode: Episode) -> str:
+    return f"episodes/{episode.slug}.md"
+
+
+def virtue_path(virtue: Virtue) -> str:
+    return f"virtues/{virtue.id}.md"
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Markdown out; the filters above escape per context
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md=md_text, attr=attr, meta=meta, duration=duration,
+                       long_date=long_date, summary=plain_summary)
+    env.globals.update(episode_path=episode_path, virtue_path=virtue_path)
+    env.globals["link"] = _link
+    return env
+
+
+_INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>#]+\.md)(?=[#)\s>])")
+_REFERENCE_LINK = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+?\.md)(?=[#>\s]|$)", re.M)
+
+
+def rewrite_links(body: str, source: str, here: str, targets: dict[str, str]) -> str:
+    """Point links between content files (`007-building-alliances.md`) at the generated pages.
+
+    `source` is the file the body came from, `here` the page it becomes, `targets` maps content
+    files to generated pages (all relative to the project root / the site). Other links are kept.
+    """
+    base = posixpath.dirname(source)
+
+    def replace(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(base, match.group(2)))
+        page = targets.get(target)
+        if page is None:
+            return match.group(0)
+        return match.group(1) + posixpath.relpath(page, posixpath.dirname(here) or ".")
+
+    return _REFERENCE_LINK.sub(replace, _INLINE_LINK.sub(replace, body))
+
+
+@jinja2.pass_context
+def _link(context, target: str) -> str:
+    """Relative link from the page being rendered (`here`) to another generated page."""
+    here = context["here"]
+    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+
+
+def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOptions) -> dict[str, str]:
+    site = SiteFiles()
+    virtues = {v.id: v for v in catalog.virtues}
+    targets = {e.note.path: episode_path(e) for e in catalog.episodes if e.note}
+    targets.update({v.origin.path: virtue_path(v) for v in catalog.virtues})
+    common = {"podcast": catalog.podcast, "virtues": catalog.virtues, "virtue_by_id": virtues}
+
+    @jinja2.pass_context
+    def body(context, text: str, source: str) -> str:
+        return rewrite_links(text, source, context["here"], targets)
+
+    env = env.overlay()
+    env.globals["body"] = body
+
+    def render(template: str, path: str, **context) -> None:
+        site.add(path, env.get_template(template).render(here=path, **common, **context))
+
+    render("home.md.j2", "index.md", latest=catalog.episodes[: options.home_latest],
+           episode_count=len(catalog.episodes))
+    for pager in paginate(catalog.episodes, options.episodes_per_page, "episodes/index.md", "episodes"):
+        render("episodes.md.j2", pager.path, pager=pager, episode_count=len(catalog.episodes))
+    for episode in catalog.episodes:
+        render("episode.md.j2", episode_path(episode), episode=episode)
+    render("virtues.md.j2", "virtues/index.md")
+    for virtue in catalog.virtues:
+        own = catalog.episodes_of(virtue.id)
+        for pager in paginate(own, options.episodes_per_page, virtue_path(virtue), f"virtues/{virtue.id}"):
+            render("virtue.md.j2", pager.path, virtue=virtue, pager=pager, episode_count=len(own))
+    return site.as_dict()

@@ -1,0 +1,49 @@
+"""Shared fixtures: a throw-away copy of the sample project, and ways to run it for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files from the current output (review the diff!)")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the sample project (mkdocs.yml, content/, templates/) in a temp folder."""
+    dest = tmp_path / "project"
+    dest.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    for folder in ("content", "templates"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    return dest
+
+
+def mkdocs(project: Path, *args: str, env: dict | None = None, timeout: int = 120):
+    """Run the real `mkdocs` command in `project`; returns the CompletedProcess."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    full_env.pop("PODCAST_FEED", None) if "PODCAST_FEED" not in (env or {}) else None
+    return subprocess.run([str(BIN / "mkdocs"), *args], cwd=project, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

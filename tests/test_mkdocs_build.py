@@ -1,0 +1,139 @@
+"""The real `mkdocs build` over a copy of the sample project."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import edit, mkdocs
+
+SAMPLE_TITLES = re.findall(r"<item>\s*<title>([^<]+)</title>",
+                           (Path(__file__).parent.parent / "content/feed.xml").read_text())
+
+
+@pytest.fixture
+def built(project: Path) -> Path:
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def episode_pages(site: Path) -> list[Path]:
+    return sorted(p for p in (site / "episodes").glob("*/index.html") if p.parent.name != "page")
+
+
+def test_every_episode_page_has_an_audio_player(built):
+    pages = episode_pages(built / "site")
+    assert len(pages) == len(SAMPLE_TITLES) == 9
+    for page in pages:
+        html = page.read_text()
+        assert re.search(r'<audio controls preload="none" src="https://[^"]+\.mp3">', html), page
+
+
+def test_search_index_has_every_episode_title(built):
+    index = json.loads((built / "site/search/search_index.json").read_text())
+    titles = {doc["title"] for doc in index["docs"] if doc["location"].startswith("episodes/")}
+    assert set(SAMPLE_TITLES) <= titles
+
+
+def test_a_word_only_in_show_notes_is_in_the_search_index(built):
+    index = json.loads((built / "site/search/search_index.json").read_text())
+    hits = {doc["location"].split("#")[0] for doc in index["docs"] if "walk-and-talk" in doc["text"]}
+    assert "episodes/building-alliances-the-four-packs/" in hits
+
+
+def test_episodes_are_not_listed_in_the_sidebar(built):
+    html = (built / "site/index.html").read_text()
+    assert "episodes/building-alliances-the-four-packs/" in html  # linked from "latest"
+    nav = html[html.index('md-nav--primary'):]
+    nav = nav[: nav.index("</nav>")]
+    assert "building-alliances-the-four-packs" not in nav
+
+
+def test_episode_links_to_its_virtue_and_back(built):
+    episode = (built / "site/episodes/building-alliances-the-four-packs/index.html").read_text()
+    assert 'href="../../virtues/alliances/"' in episode
+    virtue = (built / "site/virtues/alliances/index.html").read_text()
+    assert 'href="../../episodes/building-alliances-the-four-packs/"' in virtue
+
+
+def test_nothing_is_written_into_the_content_folder(project):
+    before = sorted(p.relative_to(project) for p in (project / "content").rglob("*"))
+    assert mkdocs(project, "build").returncode == 0
+    assert sorted(p.relative_to(project) for p in (project / "content").rglob("*")) == before
+
+
+def test_a_content_mistake_fails_cleanly_and_keeps_the_last_good_site(built):
+    good = (built / "site/index.html").read_bytes()
+    edit(built / "content/episodes/007-building-alliances.md", "virtues: [alliances]",
+         "virtues: [alliance]")
+    result = mkdocs(built, "build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert ("ERROR   -  podsite: 1 problem stopped the build (site/ was left as it was):\n"
+            "content/episodes/007-building-alliances.md:3: unknown virtue 'alliance' "
+            "(known: alliances, courage, curiosity, resilience)") in result.stderr
+    assert (built / "site/index.html").read_bytes() == good
+    assert not (built / "site.podsite-new").exists()
+
+
+def test_a_template_mistake_names_the_template_line(built):
+    edit(built / "templates/episode.md.j2", "{{ episode.title | md }}", "{{ episode.titel | md }}")
+    result = mkdocs(built, "build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert ("templates/episode.md.j2:13: template error: 'generator.model.Episode object' has no "
+            "attribute 'titel' (fix the template, or restore it from git)") in result.stderr
+    assert (built / "site/index.html").exists()
+
+
+def test_strict_mode_fails_on_missing_notes_without_touching_the_site(built):
+    good = (built / "site/index.html").read_bytes()
+    edit(built / "mkdocs.yml", "notes_missing: info", "notes_missing: warn")
+    result = mkdocs(built, "build", "--strict")
+    assert result.returncode == 1
+    assert ("WARNING -  podsite: content/feed.xml:19: episode 'Questions worth asking your sceptics' "
+            "has no show notes") in result.stderr
+    assert "1 content warning(s) in strict mode" in result.stderr
+    assert (built / "site/index.html").read_bytes() == good
+    # without --strict the same content builds, with the warning
+    assert mkdocs(built, "build").returncode == 0
+
+
+def test_strict_mode_keeps_the_old_site_when_mkdocs_itself_warns(built):
+    good = (built / "site/index.html").read_bytes()
+    (built / "content/pages/about.md").write_text("# About\n\n[broken](nowhere.md)\n")
+    result = mkdocs(built, "build", "--strict")
+    assert result.returncode == 1
+    assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
+    assert (built / "site/index.html").read_bytes() == good
+    assert not (built / "site.podsite-new").exists()
+
+
+def test_podcast_feed_environment_variable_overrides_mkdocs_yml(project, tmp_path):
+    other = tmp_path / "other.xml"
+    other.write_text((project / "content/feed.xml").read_text().replace(
+        "Questions worth asking your sceptics", "A title only the other feed has"))
+    result = mkdocs(project, "build", env={"PODCAST_FEED": str(other)})
+    assert result.returncode == 0, result.stderr
+    assert (project / "site/episodes/a-title-only-the-other-feed-has/index.html").exists()
+
+
+def test_missing_feed_file_is_a_clear_error(project):
+    result = mkdocs(project, "build", env={"PODCAST_FEED": "content/nope.xml"})
+    assert result.returncode == 1
+    assert ("content/nope.xml: feed file not found (set feed_url in mkdocs.yml or PODCAST_FEED "
+            "to the podcast's feed)") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_hand_written_page_clashing_with_a_generated_one(project):
+    (project / "content/pages/episodes").mkdir()
+    (project / "content/pages/episodes/index.md").write_text("# Mine\n")
+    result = mkdocs(project, "build")
+    assert result.returncode == 1
+    assert ("content/pages/episodes/index.md: clashes with a page the generator makes "
+            "(rename or delete the hand-written file)") in result.stderr
