@@ -113,6 +113,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             writer.discard(staging)  # MkDocs aborts a strict build next: keep the old site
             return
         writer.swap_in(staging, final)
+        log.info(f"site written to {os.path.relpath(final)}/")
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.final_site_dir is not None:
