@@ -7,13 +7,16 @@ VENV   := .venv
 STAMP  := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve clean
+.PHONY: site test serve clean system-deps
 
 site: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(VENV)/bin/python -m pytest
+
+system-deps:
+	scripts/install-system-deps
 
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve
