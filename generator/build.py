@@ -61,7 +61,7 @@ def build_catalog(sources: content.Sources, settings: Settings, report: Report) 
     return merge(feed, notes, virtues, report, missing, settings.notes_dir)
 
 
-def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, str], Report]:
+def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
     """Everything generated, or ({}, report) when the report has errors."""
     report = Report()
     catalog = build_catalog(sources, settings, report)
@@ -92,7 +92,7 @@ def template_origin(exc: jinja2.TemplateError, settings: Settings) -> Origin:
     return Origin(settings.templates_dir)
 
 
-def generate(settings: Settings) -> tuple[dict[str, str], Report]:
+def generate(settings: Settings) -> tuple[dict[str, str | bytes], Report]:
     """Load and build; raises PodsiteError for sources that cannot be read at all."""
     return build_site(load_sources(settings), settings)
 

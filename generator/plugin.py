@@ -31,7 +31,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
-        self.pages: dict[str, str] = {}
+        self.pages: dict[str, str | bytes] = {}
         self.final_site_dir: str | None = None
         self.warnings: CountHandler | None = None
 

@@ -71,21 +71,25 @@ class PathError(ValueError):
 
 
 class SiteFiles:
-    """The generated site as data. Refuses a path twice, and any path that could leave the site."""
+    """The generated site as data: `{relative path: text or bytes}`.
+
+    Refuses a path twice (so slug collisions are errors, not silent overwrites) and any path that
+    is not a plain relative path inside the site.
+    """
 
     def __init__(self) -> None:
-        self._files: dict[str, str] = {}
+        self._files: dict[str, str | bytes] = {}
 
-    def add(self, path: str, content: str) -> None:
+    def add(self, path: str, content: str | bytes) -> None:
         normal = posixpath.normpath(path)
         if (normal != path or path.startswith("/") or normal.startswith("..")
-                or "\\" in path or not path.endswith(".md")):
-            raise PathError(f"refusing generated path {path!r}: not a plain relative .md path")
+                or "\\" in path or path.endswith("/") or ":" in path):
+            raise PathError(f"refusing generated path {path!r}: not a plain relative path")
         if path in self._files:
-            raise PathError(f"two generated pages want the same path {path!r}")
+            raise PathError(f"two generated files want the same path {path!r}")
         self._files[path] = content
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, str | bytes]:
         return dict(sorted(self._files.items()))
 
 
@@ -172,7 +176,7 @@ def _link(context, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(here) or ".")
 
 
-def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOptions) -> dict[str, str]:
+def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOptions) -> dict[str, str | bytes]:
     site = SiteFiles()
     virtues = {v.id: v for v in catalog.virtues}
     targets = {e.note.path: episode_path(e) for e in catalog.episodes if e.note}
