@@ -86,7 +86,15 @@ def test_serve_rebuilds_once_after_a_note_is_edited(project, tmp_path):
         time.sleep(3)  # a rebuild loop would show up as more builds here
         log = log_path.read_text()
         assert log.count("Building documentation") - builds_before == 1, log
-        assert "Traceback" not in log
+
+        # a mistake while previewing: a clear error, the server stays up, the fix is picked up
+        note = project / "content/episodes/008-auditing-alliances.md"
+        edit(note, "virtues: [alliances]", "virtues: [aliances]")
+        wait_for(lambda: "unknown virtue 'aliances'" in log_path.read_text(), 30, "the error")
+        edit(note, "virtues: [aliances]", "virtues: [alliances]")
+        edit(note, "A freshly edited", "A fixed")
+        wait_for(lambda: "A fixed follow-up" in fetch(page), 30, "the fix to show")
+        assert "Traceback" not in log_path.read_text()
     finally:
         server.terminate()
         server.wait(timeout=10)
