@@ -98,6 +98,7 @@ class Worksheet:
     pages: int
     sections: tuple[Section, ...]
     origin: Origin = field(default=Origin(""), compare=False)
+    pages_line: int = field(default=1, compare=False)  # where `pages` is set, for page-count errors
 
     def inputs(self) -> tuple[Input, ...]:
         found = []
@@ -255,7 +256,8 @@ def parse_worksheet(text: str, path: str, report: Report) -> Worksheet | None:
         return None
     virtue = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return Worksheet(virtue=virtue, title=title.strip(), introduction=paragraphs(intro or ""),
-                     pages=pages, sections=tuple(sections), origin=Origin(path, 1))
+                     pages=pages, sections=tuple(sections), origin=Origin(path, 1),
+                     pages_line=top["pages"][0].start_mark.line + 1 if "pages" in top else 1)
 
 
 def _section(reader: _Reader, node, number: int) -> Section | None:
