@@ -188,7 +188,7 @@ class _Reader:
             value = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
             if not ID.match(value):
                 self.error(key_node, f"id of {what} must be lower-case letters, digits and single "
-                                     f"hyphens, not {_describe(node)} (e.g. id: {slugify(fallback) or 'notes'})")
+                                     f"hyphens, not {_describe(node)} (e.g. id: {slugify(value) or slugify(fallback) or 'notes'})")
             return value
         made = slugify(fallback)
         if not made:
@@ -209,7 +209,7 @@ def _describe(node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return "a list" if node.value else "an empty list"
     if node.tag == "tag:yaml.org,2002:null":
         return "nothing"
     return repr(node.value)
