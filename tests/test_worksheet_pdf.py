@@ -119,8 +119,11 @@ def test_pdfs_are_tagged_titled_and_use_only_the_bundled_font(sample):
             fonts = set()
             for page in pdf.pages:
                 for font in page["/Resources"]["/Font"].values():
-                    fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
-            assert fonts <= {"Lato-Regular", "Lato-Bold"}, fonts
+                    font = font.get_object()
+                    descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                    assert "/FontFile2" in descendant["/FontDescriptor"]  # embedded, not left to the reader
+                    fonts.add(str(font["/BaseFont"]).split("+")[-1])
+            assert fonts == {"Worksheet-Sans", "Worksheet-Sans-Bold"}  # the @font-face names of the bundled Lato
 
 
 def test_same_input_gives_the_same_bytes_without_any_cache(sample):
