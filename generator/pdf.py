@@ -17,7 +17,9 @@ what to install and how to build without PDFs. A build with `worksheet_pdf: fals
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import tempfile
 from dataclasses import dataclass
@@ -53,8 +55,10 @@ class PdfUnavailable(Exception):
 def load_weasyprint():
     """Import WeasyPrint, or raise PdfUnavailable with what to do about it."""
     try:
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
+        # WeasyPrint prints its own notice to stdout before failing; ours below says what to do.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint
+            from weasyprint.text.fonts import FontConfiguration
     except (OSError, ImportError) as exc:  # OSError: cffi could not dlopen Pango
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise PdfUnavailable(
