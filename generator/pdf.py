@@ -105,6 +105,7 @@ class Rendered:
     data: bytes
     pages: int
     from_cache: bool
+    key: str  # the cache entry's name, without `.pdf`
 
 
 def render_pdf(html: str, expected_pages: int, cache_dir: Path | None) -> Rendered:
@@ -116,7 +117,7 @@ def render_pdf(html: str, expected_pages: int, cache_dir: Path | None) -> Render
     key = cache_key(html, expected_pages, weasyprint.__version__)
     cached = cache_dir / f"{key}.pdf" if cache_dir is not None else None
     if cached is not None and cached.is_file():
-        return Rendered(cached.read_bytes(), expected_pages, True)
+        return Rendered(cached.read_bytes(), expected_pages, True, key)
     fonts = FontConfiguration()
     document = weasyprint.HTML(string=html, base_url=str(FONTS_DIR) + os.sep).render(
         font_config=fonts, pdf_forms=True, pdf_variant="pdf/ua-1")
@@ -125,7 +126,17 @@ def render_pdf(html: str, expected_pages: int, cache_dir: Path | None) -> Render
     pages = len(document.pages)
     if cached is not None and pages == expected_pages:
         _write_atomically(cached, data)
-    return Rendered(data, pages, False)
+    return Rendered(data, pages, False, key)
+
+
+def prune_cache(cache_dir: Path, keep: set[str]) -> None:
+    """Delete cached PDFs that this build did not use (earlier versions of a worksheet)."""
+    try:
+        for path in cache_dir.glob("*.pdf"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

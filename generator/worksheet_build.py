@@ -83,12 +83,13 @@ def render_worksheets(sheets: tuple[Worksheet, ...], catalog: Catalog, env: jinj
 def render_worksheet_pdfs(sheets: tuple[Worksheet, ...], catalog: Catalog, templates_dir: Path,
                           cache_dir: Path | None, report: Report) -> dict[str, bytes]:
     """Every worksheet on every paper size; errors (no Pango, wrong page count) go to `report`."""
-    from .pdf import PAPERS, PdfUnavailable, make_html_environment, paper_path, render_pdf, \
-        render_worksheet_html
+    from .pdf import PAPERS, PdfUnavailable, make_html_environment, paper_path, prune_cache, \
+        render_pdf, render_worksheet_html
 
     env = make_html_environment(templates_dir)
     virtues = {v.id: v for v in catalog.virtues}
     files: dict[str, bytes] = {}
+    used: set[str] = set()
     for sheet in sheets:
         for paper in PAPERS:
             html = render_worksheet_html(env, sheet, virtues[sheet.virtue], catalog.podcast, paper)
@@ -103,4 +104,7 @@ def render_worksheet_pdfs(sheets: tuple[Worksheet, ...], catalog: Catalog, templ
                              f"(shorten the worksheet, or set pages: {made.pages})")
                 continue
             files[paper_path(sheet, paper)] = made.data
+            used.add(made.key)
+    if cache_dir is not None and len(files) == len(sheets) * len(PAPERS):
+        prune_cache(cache_dir, used)  # only after a complete build: it knows every PDF it needs
     return files
