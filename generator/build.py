@@ -4,6 +4,8 @@
 
 `build_site` is pure: it takes what `load_sources` read and returns `{path: Markdown}` plus the
 problems found. The MkDocs plugin and the command line both call it; nothing else renders.
+One exception to "pure": worksheet PDFs are read from and kept in the PDF cache (`pdf.py`), which
+only ever changes how long a build takes, never what it returns.
 """
 
 from __future__ import annotations
