@@ -192,3 +192,14 @@ def test_without_pdfs_the_pages_link_only_the_html_worksheet():
     assert "**Worksheet:** [Brave step](../worksheets/courage.md) (fill it in here)\n" in pages["virtues/courage.md"]
     assert "Fillable PDF" not in pages["worksheets/courage.md"]
     assert "download it as a fillable PDF" not in pages["worksheets/courage.md"]
+
+
+def test_worksheet_text_is_shown_as_written_never_as_markup():
+    text = GOOD.replace("title: Brave step", 'title: "Brave <b>step</b> & *more*"') \
+               .replace("- line: When", '- line: "When? <script>alert(1)</script>"')
+    pages, report = build(("content/worksheets/courage.yml", text))
+    assert not report.errors
+    page = pages["worksheets/courage.md"]
+    assert "<script>alert" not in page and "<b>step" not in page
+    assert "When? &lt;script&gt;alert(1)&lt;/script&gt;</label>" in page
+    assert "# Brave &lt;b&gt;step&lt;/b&gt; &amp; \\*more\\*\n" in page

@@ -206,3 +206,11 @@ def test_without_pango_the_build_says_what_to_install_and_how_to_turn_pdfs_off(p
     assert result.returncode == 0, result.stderr
     assert (project / "site/worksheets/alliances/index.html").exists()
     assert not list((project / "site/worksheets").glob("*.pdf"))
+
+
+def test_the_pdfs_html_escapes_worksheet_text():
+    ws = replace(sheet("courage"), title="Brave <b>step</b> & co")
+    html = render_worksheet_html(make_html_environment(ROOT / "templates"), ws, _virtue("courage"),
+                                 _podcast(), PAPERS[0])
+    assert "<h1>Brave &lt;b&gt;step&lt;/b&gt; &amp; co</h1>" in html
+    assert "<b>step" not in html
