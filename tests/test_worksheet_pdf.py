@@ -119,12 +119,15 @@ def test_pdfs_are_tagged_titled_and_use_only_the_bundled_font(sample):
             xmp = root["/Metadata"].get_object().get_data().decode()
             assert re.search(r'pdfuaid:part(="|>)1', xmp), xmp
             fonts = set()
+            whole = (ROOT / "generator/fonts/Lato-Regular.ttf").stat().st_size
             for page in pdf.pages:
                 for font in page["/Resources"]["/Font"].values():
                     font = font.get_object()
                     descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
                     assert "/FontFile2" in descendant["/FontDescriptor"]  # embedded, not left to the reader
-                    fonts.add(str(font["/BaseFont"]).split("+")[-1])
+                    fonts.add(name := str(font["/BaseFont"]).split("+")[-1])
+                    if name == "Worksheet-Sans":  # the form fields' font is embedded whole, not subset
+                        assert len(descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()) == whole
             assert fonts == {"Worksheet-Sans", "Worksheet-Sans-Bold"}  # the @font-face names of the bundled Lato
 
 
