@@ -4,6 +4,8 @@
 
 `build_site` is pure: it takes what `load_sources` read and returns `{path: Markdown}` plus the
 problems found. The MkDocs plugin and the command line both call it; nothing else renders.
+One exception to "pure": worksheet PDFs are read from and kept in the PDF cache (`pdf.py`), which
+only ever changes how long a build takes, never what it returns.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import content
+from . import content, worksheet_build
 from .errors import PodsiteError, Report, Severity
 from .feed import parse_feed
 from .merge import merge
@@ -37,6 +39,9 @@ class Settings:
     episodes_per_page: int = 20
     home_latest: int = 5
     notes_missing: Severity = Severity.WARNING
+    worksheet_dir: str = "content/worksheets"
+    worksheet_pdf: bool = True
+    worksheet_cache_dir: str = ".cache/podsite"
 
 
 def load_sources(settings: Settings) -> content.Sources:
@@ -46,6 +51,7 @@ def load_sources(settings: Settings) -> content.Sources:
         feed_source=feed_source,
         notes=content.load_markdown_folder(settings.root / settings.notes_dir, settings.root),
         virtues=content.load_markdown_folder(settings.root / settings.virtues_dir, settings.root),
+        worksheets=content.load_worksheet_folder(settings.root / settings.worksheet_dir, settings.root),
     )
 
 
@@ -65,11 +71,20 @@ def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, 
     """Everything generated, or ({}, report) when the report has errors."""
     report = Report()
     catalog = build_catalog(sources, settings, report)
+    sheets = worksheet_build.parse_worksheets(sources.worksheets, catalog.virtues if catalog else None,
+                                              report)
     if catalog is None or report.errors:
         return {}, report
     env = make_environment(settings.root / settings.templates_dir)
+    env.globals["worksheets"] = links = worksheet_build.sheet_links(sheets, settings.worksheet_pdf)
     try:
         pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest))
+        pages.update(worksheet_build.render_worksheets(sheets, catalog, env, links, report))
+        if settings.worksheet_pdf and sheets:
+            cache = settings.root / settings.worksheet_cache_dir / "worksheets" \
+                if settings.worksheet_cache_dir else None
+            pages.update(worksheet_build.render_worksheet_pdfs(
+                sheets, catalog, settings.root / settings.templates_dir, cache, report))
     except PathError as exc:
         report.error(Origin(sources.feed_source), str(exc))
         return {}, report
@@ -77,7 +92,9 @@ def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, 
         report.error(template_origin(exc, settings), f"template error: {exc.message or exc} "
                                                      "(fix the template, or restore it from git)")
         return {}, report
-    return pages, report
+    if report.errors:
+        return {}, report
+    return dict(sorted(pages.items())), report
 
 
 def template_origin(exc: jinja2.TemplateError, settings: Settings) -> Origin:

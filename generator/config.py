@@ -50,6 +50,17 @@ class PodsiteConfig(base.Config):
     home_latest = PositiveInt(default=5)
     """How many of the newest episodes the home page shows."""
 
+    worksheet_dir = c.Type(str, default="content/worksheets")
+    """Folder of worksheet definitions: `<virtue id>.yml`, one per virtue that has a worksheet."""
+
+    worksheet_pdf = c.Type(bool, default=True)
+    """Also make a fillable PDF of each worksheet, in A4 and US Letter (needs WeasyPrint and the
+    Pango library: see README, Worksheets). `false` builds the worksheet pages without PDFs."""
+
+    worksheet_cache_dir = c.Type(str, default=".cache/podsite")
+    """Where finished PDFs are kept between builds (relative to mkdocs.yml), so `mkdocs serve`
+    re-renders a PDF only when its worksheet, template, font or WeasyPrint changed. Empty: no cache."""
+
 
 def settings_from(plugin_config: PodsiteConfig, config_file_path: str) -> Settings:
     root = Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
@@ -61,5 +72,8 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str) -> Settin
         templates_dir=plugin_config.templates_dir,
         episodes_per_page=plugin_config.episodes_per_page,
         home_latest=plugin_config.home_latest,
+        worksheet_dir=plugin_config.worksheet_dir,
+        worksheet_pdf=plugin_config.worksheet_pdf,
+        worksheet_cache_dir=plugin_config.worksheet_cache_dir,
         notes_missing=Severity.WARNING if plugin_config.notes_missing == "warn" else Severity.INFO,
     )

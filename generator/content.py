@@ -20,6 +20,7 @@ class Sources:
     feed_source: str  # as shown in messages
     notes: tuple[tuple[str, str], ...]  # (display path, text)
     virtues: tuple[tuple[str, str], ...]
+    worksheets: tuple[tuple[str, str], ...] = ()
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -48,6 +49,15 @@ def load_markdown_folder(folder: Path, root: Path) -> tuple[tuple[str, str], ...
     if not folder.is_dir():
         return ()
     files = sorted(p for p in folder.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+    return tuple((display_path(p, root), read_text(p, root)) for p in files)
+
+
+def load_worksheet_folder(folder: Path, root: Path) -> tuple[tuple[str, str], ...]:
+    """Every `*.yml` / `*.yaml` file under `folder`, sorted by path; a missing folder is an empty one."""
+    if not folder.is_dir():
+        return ()
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml")
+                   and not p.name.startswith("."))
     return tuple((display_path(p, root), read_text(p, root)) for p in files)
 
 

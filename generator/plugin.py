@@ -55,7 +55,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
 
     def _check_layout(self, config) -> None:
         docs = Path(config.docs_dir).resolve()
-        for key in ("notes_dir", "virtues_dir", "templates_dir"):
+        for key in ("notes_dir", "virtues_dir", "templates_dir", "worksheet_dir"):
             folder = (self.settings.root / getattr(self.config, key)).resolve()
             if folder == docs or docs in folder.parents:
                 raise PluginError(f"{config.config_file_path}: podsite {key} ({getattr(self.config, key)}) "

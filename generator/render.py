@@ -144,6 +144,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
                        long_date=long_date, summary=plain_summary)
     env.globals.update(episode_path=episode_path, virtue_path=virtue_path)
     env.globals["link"] = _link
+    env.globals["worksheets"] = {}  # virtue id -> worksheet_build.SheetLinks, set by build_site
     return env
 
 

@@ -24,11 +24,19 @@ def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory) -> Path:
+    """One worksheet-PDF cache for every project copy of a test run (each PDF is rendered once)."""
+    return tmp_path_factory.mktemp("podsite-cache")
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, shared_cache: Path) -> Path:
     """A copy of the sample project (mkdocs.yml, content/, templates/) in a temp folder."""
     dest = tmp_path / "project"
     dest.mkdir()
+    (dest / ".cache").mkdir()
+    (dest / ".cache" / "podsite").symlink_to(shared_cache, target_is_directory=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     for folder in ("content", "templates"):
         shutil.copytree(ROOT / folder, dest / folder)
