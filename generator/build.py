@@ -10,13 +10,14 @@ only ever changes how long a build takes, never what it returns.
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from . import content, worksheet_build
+from . import content, fetch, worksheet_build
 from .errors import PodsiteError, Report, Severity
 from .feed import parse_feed
 from .merge import merge
@@ -42,13 +43,46 @@ class Settings:
     worksheet_dir: str = "content/worksheets"
     worksheet_pdf: bool = True
     worksheet_cache_dir: str = ".cache/podsite"
+    feed_cache_dir: str = ".cache/podsite/feeds"
+    feed_timeout: float = 10.0
+    feed_max_bytes: int = 50 * 1024 * 1024
+    feed_shrink_threshold: float = 0.5
+    feed_offline: bool = False
+    feed_force: bool = False
+
+
+_CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z", re.S)
+
+
+def _count_episodes(body: bytes, base_url: str) -> int | None:
+    """Episodes in a downloaded feed, or None when it is not a complete, readable feed."""
+    if not _CLOSED.search(body[-4096:]):
+        return None  # cut off: the root element never closes
+    scratch = Report()
+    feed = parse_feed(body, base_url, scratch, base_url=base_url)
+    return len(feed.episodes) if feed is not None and not scratch.errors else None
+
+
+def load_feed(settings: Settings) -> tuple[fetch.FetchResult, str]:
+    """The feed's bytes and how messages name it: read from a file, or downloaded with the
+    last good copy as the fallback."""
+    if not fetch.is_url(settings.feed):
+        feed_bytes, shown = content.load_feed_file(settings.feed, settings.root)
+        return fetch.FetchResult(feed_bytes, "", (), True), shown
+    options = fetch.FetchOptions(settings.feed_timeout, settings.feed_max_bytes,
+                                 settings.feed_shrink_threshold, settings.feed_offline,
+                                 settings.feed_force)
+    return fetch.fetch_feed(settings.feed, settings.root / settings.feed_cache_dir, options,
+                            _count_episodes), settings.feed
 
 
 def load_sources(settings: Settings) -> content.Sources:
-    feed_bytes, feed_source = content.load_feed_file(settings.feed, settings.root)
+    result, feed_source = load_feed(settings)
     return content.Sources(
-        feed_bytes=feed_bytes,
+        feed_bytes=result.body,
         feed_source=feed_source,
+        feed_base_url=result.base_url,
+        feed_problems=result.problems,
         notes=content.load_markdown_folder(settings.root / settings.notes_dir, settings.root),
         virtues=content.load_markdown_folder(settings.root / settings.virtues_dir, settings.root),
         worksheets=content.load_worksheet_folder(settings.root / settings.worksheet_dir, settings.root),
@@ -56,7 +90,10 @@ def load_sources(settings: Settings) -> content.Sources:
 
 
 def build_catalog(sources: content.Sources, settings: Settings, report: Report) -> Catalog | None:
-    feed = parse_feed(sources.feed_bytes, sources.feed_source, report)
+    report.problems.extend(sources.feed_problems)
+    feed = None
+    if sources.feed_bytes is not None:
+        feed = parse_feed(sources.feed_bytes, sources.feed_source, report, sources.feed_base_url)
     notes = [n for path, text in sources.notes if (n := parse_note(text, path, report))]
     broken_notes = len(notes) < len(sources.notes)
     virtues = [v for path, text in sources.virtues if (v := parse_virtue(text, path, report))]

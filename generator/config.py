@@ -28,8 +28,26 @@ class PodsiteConfig(base.Config):
     """Turn the generator off (e.g. to preview only the hand-written pages)."""
 
     feed_url = c.Type(str, default="content/feed.xml")
-    """The podcast's feed: a path relative to mkdocs.yml. The environment variable PODCAST_FEED
-    overrides it without editing files."""
+    """The podcast's feed: an http(s) URL, or a path relative to mkdocs.yml. The environment
+    variable PODCAST_FEED overrides it without editing files."""
+
+    feed_cache_dir = c.Type(str, default=".cache/podsite/feeds")
+    """Where the last good copy of a downloaded feed is kept (relative to mkdocs.yml)."""
+
+    feed_timeout = c.Type((int, float), default=10)
+    """Seconds to wait for the feed's server to connect and to send each part of the feed."""
+
+    feed_max_bytes = PositiveInt(default=50 * 1024 * 1024)
+    """Largest feed accepted, after decompression, in bytes."""
+
+    feed_shrink_threshold = c.Type((int, float), default=0.5)
+    """A download with fewer episodes than this share of the last good copy is not trusted."""
+
+    feed_offline = c.Type(bool, default=False)
+    """Build from the cached feed without touching the network (or set PODCAST_OFFLINE=1)."""
+
+    feed_force = c.Type(bool, default=False)
+    """Accept a download even when it shrank (or set PODCAST_FEED_FORCE=1 for one build)."""
 
     notes_dir = c.Type(str, default="content/episodes")
     """Folder of show notes: one Markdown file per episode, joined to the feed by guid."""
@@ -62,11 +80,21 @@ class PodsiteConfig(base.Config):
     re-renders a PDF only when its worksheet, template, font or WeasyPrint changed. Empty: no cache."""
 
 
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def settings_from(plugin_config: PodsiteConfig, config_file_path: str) -> Settings:
     root = Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
     return Settings(
         root=root,
         feed=os.environ.get(ENV_FEED) or plugin_config.feed_url,
+        feed_cache_dir=plugin_config.feed_cache_dir,
+        feed_timeout=float(plugin_config.feed_timeout),
+        feed_max_bytes=plugin_config.feed_max_bytes,
+        feed_shrink_threshold=float(plugin_config.feed_shrink_threshold),
+        feed_offline=plugin_config.feed_offline or _env_flag("PODCAST_OFFLINE"),
+        feed_force=plugin_config.feed_force or _env_flag("PODCAST_FEED_FORCE"),
         notes_dir=plugin_config.notes_dir,
         virtues_dir=plugin_config.virtues_dir,
         templates_dir=plugin_config.templates_dir,

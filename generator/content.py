@@ -16,11 +16,13 @@ from .model import Origin
 
 @dataclass(frozen=True)
 class Sources:
-    feed_bytes: bytes
+    feed_bytes: bytes | None  # None when the feed could not be had at all (see feed_problems)
     feed_source: str  # as shown in messages
     notes: tuple[tuple[str, str], ...]  # (display path, text)
     virtues: tuple[tuple[str, str], ...]
     worksheets: tuple[tuple[str, str], ...] = ()
+    feed_base_url: str = ""  # for relative links in a downloaded feed
+    feed_problems: tuple = ()  # what fetching the feed had to say (errors.Problem)
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -254,6 +254,10 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
             continue
         seen[guid] = episode
         episodes.append(episode)
+    if not parsed.entries:
+        report.error(origin, "the feed has no episodes (no <item> or <entry> elements; check "
+                             "that this is the podcast's full feed, not an empty or paged one)")
+        return None
     return Feed(podcast, tuple(episodes))
 
 
