@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import html
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
 import nh3
@@ -76,7 +76,12 @@ def absolute_url(url: str | None, base: str) -> str:
     parts = urlsplit(resolved)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
-    return resolved
+    # Characters a URL may not contain (spaces, quotes, angle brackets, non-ASCII) are
+    # percent-encoded, so the URL is valid and can never break out of an attribute or a Markdown link.
+    return quote(resolved, safe=_URL_SAFE)
+
+
+_URL_SAFE = "!#$%&'*+,-./:;=?@[]_~"  # not ( ): a Markdown link ends at an unbalanced one
 
 
 # --- small parsers --------------------------------------------------------------------------------
