@@ -15,8 +15,8 @@ from pathlib import Path
 import jinja2
 
 from . import content
+from .cache import parse_feed_cached
 from .errors import PodsiteError, Report, Severity
-from .feed import parse_feed
 from .merge import merge
 from .model import Catalog, Origin
 from .notes import parse_note, parse_virtue
@@ -37,6 +37,7 @@ class Settings:
     episodes_per_page: int = 20
     home_latest: int = 5
     notes_missing: Severity = Severity.WARNING
+    cache_dir: str = ""  # parsed-feed cache, relative to root; "" = no cache
 
 
 def load_sources(settings: Settings) -> content.Sources:
@@ -50,7 +51,8 @@ def load_sources(settings: Settings) -> content.Sources:
 
 
 def build_catalog(sources: content.Sources, settings: Settings, report: Report) -> Catalog | None:
-    feed = parse_feed(sources.feed_bytes, sources.feed_source, report)
+    cache_dir = settings.root / settings.cache_dir if settings.cache_dir else None
+    feed = parse_feed_cached(sources.feed_bytes, sources.feed_source, report, cache_dir)
     notes = [n for path, text in sources.notes if (n := parse_note(text, path, report))]
     broken_notes = len(notes) < len(sources.notes)
     virtues = [v for path, text in sources.virtues if (v := parse_virtue(text, path, report))]

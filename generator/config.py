@@ -50,6 +50,10 @@ class PodsiteConfig(base.Config):
     home_latest = PositiveInt(default=5)
     """How many of the newest episodes the home page shows."""
 
+    cache_dir = c.Type(str, default=".cache/podsite")
+    """Where parsed feeds are cached (relative to mkdocs.yml), so an unchanged feed is not parsed
+    again on the next build. An empty string turns the cache off."""
+
 
 def settings_from(plugin_config: PodsiteConfig, config_file_path: str) -> Settings:
     root = Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
@@ -62,4 +66,5 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str) -> Settin
         episodes_per_page=plugin_config.episodes_per_page,
         home_latest=plugin_config.home_latest,
         notes_missing=Severity.WARNING if plugin_config.notes_missing == "warn" else Severity.INFO,
+        cache_dir=plugin_config.cache_dir,
     )
