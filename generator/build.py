@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from . import content
-from .cache import parse_feed_cached
+from .cache import build_site_cached, parse_feed_cached
 from .errors import PodsiteError, Report, Severity
 from .merge import merge
 from .model import Catalog, Origin
@@ -96,7 +96,11 @@ def template_origin(exc: jinja2.TemplateError, settings: Settings) -> Origin:
 
 def generate(settings: Settings) -> tuple[dict[str, str | bytes], Report]:
     """Load and build; raises PodsiteError for sources that cannot be read at all."""
-    return build_site(load_sources(settings), settings)
+    sources = load_sources(settings)
+    if not settings.cache_dir:
+        return build_site(sources, settings)
+    return build_site_cached(sources, settings, build_site, settings.root / settings.cache_dir,
+                             settings.root / settings.templates_dir)
 
 
 def fail_on_errors(report: Report) -> None:

@@ -1,4 +1,11 @@
-"""The parsed-feed cache: an unchanged feed skips feedparser on the next build.
+"""Caches under `.cache/podsite/`: unchanged inputs are not parsed or rendered again.
+
+- `build_site_cached`: the whole generated site, keyed by the sources as read, the settings,
+  the templates and the code; a rebuild with nothing changed skips parse, merge and render.
+- `parse_feed_cached`: the parsed feed alone, so a build where only notes or templates changed
+  still skips feedparser.
+
+The parsed-feed cache in detail:
 
 feedparser costs about a second per thousand episodes; unpickling the records it produced costs
 a few milliseconds. An entry is keyed by the sha256 of
@@ -80,7 +87,7 @@ def load_entry(path: Path, key: str) -> Entry | None:
     return entry
 
 
-def write_entry(path: Path, entry: Entry) -> None:
+def write_entry(path: Path, entry) -> None:
     """Store atomically (write beside, then rename); a cache that cannot be written is skipped."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,6 +101,69 @@ def write_entry(path: Path, entry: Entry) -> None:
             raise
     except OSError:
         pass
+
+
+# --- the whole generated site ----------------------------------------------------------------------
+
+SITE_ENTRY = "site.pickle"
+
+
+def _code_version() -> str:
+    """The generator's own code and the libraries that shape its output."""
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    for dist in ("jinja2", "markdown"):
+        try:
+            digest.update(f" {dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f" {dist}=?".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_VERSION = _code_version()
+
+
+def site_key(sources, settings, templates_dir: Path) -> str | None:
+    """Everything the generated pages depend on: the sources as read, the settings, every file
+    in the templates folder and the code; None when they cannot be read (then: no cache)."""
+    digest = hashlib.sha256(CODE_VERSION.encode())
+    try:
+        digest.update(pickle.dumps((sources, settings), protocol=pickle.HIGHEST_PROTOCOL))
+        for path in sorted(templates_dir.rglob("*")):
+            if path.is_file():
+                digest.update(f"\0{path.relative_to(templates_dir).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class SiteEntry:
+    key: str
+    pages: dict
+    problems: tuple[Problem, ...]
+
+
+def build_site_cached(sources, settings, build, cache_dir: Path | None, templates_dir: Path):
+    """`build(sources, settings)` -> (pages, report), served from `cache_dir` when nothing it
+    depends on changed since the last successful build. Builds with errors are not stored."""
+    key = site_key(sources, settings, templates_dir) if cache_dir is not None else None
+    if key is None:
+        return build(sources, settings)
+    path = cache_dir / SITE_ENTRY
+    try:
+        with open(path, "rb") as handle:
+            entry = pickle.load(handle)
+        if isinstance(entry, SiteEntry) and entry.key == key and isinstance(entry.pages, dict):
+            return dict(entry.pages), Report(list(entry.problems))
+    except Exception:  # missing, truncated, garbage: a miss
+        pass
+    pages, report = build(sources, settings)
+    if not report.errors:
+        write_entry(path, SiteEntry(key, pages, tuple(report.problems)))
+    return pages, report
 
 
 def parse_feed_cached(data: bytes, source: str, report: Report, cache_dir: Path | None,

@@ -99,3 +99,47 @@ def test_build_uses_the_cache_dir_of_its_settings(tmp_path):
     pages, report = build_site(sources, settings)
     assert report.errors == [] and pages
     assert entry_path(tmp_path / ".cache/podsite", SOURCE).is_file()
+
+
+# --- the generated-site cache ----------------------------------------------------------------------
+
+from generator.build import generate  # noqa: E402
+from generator.cache import SITE_ENTRY  # noqa: E402
+
+
+def cached_project(project: Path) -> Settings:
+    return Settings(root=project, feed=SOURCE, cache_dir=".cache/podsite")
+
+
+def test_site_cache_hit_gives_the_same_pages_and_problems(project):
+    settings = cached_project(project)
+    first, first_report = generate(settings)
+    assert (project / ".cache/podsite" / SITE_ENTRY).is_file()
+    second, second_report = generate(settings)
+    uncached, uncached_report = generate(replace(settings, cache_dir=""))
+    assert second == first == uncached
+    assert [str(p) for p in second_report.problems] == [str(p) for p in uncached_report.problems]
+    assert second_report.problems  # the sample's newest episode has no notes: reported each time
+
+
+def test_site_cache_misses_when_a_note_a_template_or_a_setting_changes(project):
+    settings = cached_project(project)
+    generate(settings)
+    note = next((project / "content/episodes").glob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8")
+    pages, _ = generate(settings)
+    assert any("A new closing line." in text for text in pages.values())
+    macros = project / "templates" / "_macros.md.j2"
+    macros.write_text(macros.read_text(encoding="utf-8").replace(" · ", " | "), encoding="utf-8")
+    pages, _ = generate(settings)
+    assert " | " in pages["index.md"] and " · " not in pages["index.md"]
+    pages, _ = generate(replace(settings, episodes_per_page=1))
+    assert "episodes/page/2.md" in pages
+
+
+def test_corrupt_site_cache_is_ignored(project):
+    settings = cached_project(project)
+    expected, _ = generate(settings)
+    (project / ".cache/podsite" / SITE_ENTRY).write_bytes(b"\x80\x05garbage")
+    pages, report = generate(settings)
+    assert pages == expected and not report.errors
