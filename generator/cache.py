@@ -116,8 +116,9 @@ def _code_version() -> str:
             digest.update(f" {dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f" {dist}=?".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
