@@ -18,8 +18,8 @@ from pathlib import Path
 import jinja2
 
 from . import content, fetch, worksheet_build
+from .cache import build_site_cached, parse_feed_cached
 from .errors import PodsiteError, Report, Severity
-from .feed import parse_feed
 from .merge import merge
 from .model import Catalog, Origin
 from .notes import parse_note, parse_virtue
@@ -42,7 +42,7 @@ class Settings:
     notes_missing: Severity = Severity.WARNING
     worksheet_dir: str = "content/worksheets"
     worksheet_pdf: bool = True
-    worksheet_cache_dir: str = ".cache/podsite"
+    cache_dir: str = ".cache/podsite"  # parsed feed, whole site, PDFs; relative to root; "" = none
     feed_cache_dir: str = ".cache/podsite/feeds"
     feed_timeout: float = 10.0
     feed_max_bytes: int = 50 * 1024 * 1024
@@ -54,13 +54,22 @@ class Settings:
 _CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z", re.S)
 
 
-def _count_episodes(body: bytes, base_url: str) -> int | None:
-    """Episodes in a downloaded feed, or None when it is not a complete, readable feed."""
-    if not _CLOSED.search(body[-4096:]):
-        return None  # cut off: the root element never closes
-    scratch = Report()
-    feed = parse_feed(body, base_url, scratch, base_url=base_url)
-    return len(feed.episodes) if feed is not None and not scratch.errors else None
+def _episode_counter(settings: Settings):
+    """Counts the episodes in a downloaded feed (None: not a complete, readable feed). The parse
+    goes through the parsed-feed cache, so the build that follows does not parse it again."""
+    cache_dir = _parsed_cache(settings)
+
+    def count(body: bytes, base_url: str) -> int | None:
+        if not _CLOSED.search(body[-4096:]):
+            return None  # cut off: the root element never closes
+        scratch = Report()
+        feed = parse_feed_cached(body, settings.feed, scratch, cache_dir, base_url)
+        return len(feed.episodes) if feed is not None and not scratch.errors else None
+    return count
+
+
+def _parsed_cache(settings: Settings) -> Path | None:
+    return settings.root / settings.cache_dir / "parsed" if settings.cache_dir else None
 
 
 def load_feed(settings: Settings) -> tuple[fetch.FetchResult, str]:
@@ -73,7 +82,7 @@ def load_feed(settings: Settings) -> tuple[fetch.FetchResult, str]:
                                  settings.feed_shrink_threshold, settings.feed_offline,
                                  settings.feed_force)
     return fetch.fetch_feed(settings.feed, settings.root / settings.feed_cache_dir, options,
-                            _count_episodes), settings.feed
+                            _episode_counter(settings)), settings.feed
 
 
 def load_sources(settings: Settings) -> content.Sources:
@@ -93,7 +102,8 @@ def build_catalog(sources: content.Sources, settings: Settings, report: Report) 
     report.problems.extend(sources.feed_problems)
     feed = None
     if sources.feed_bytes is not None:
-        feed = parse_feed(sources.feed_bytes, sources.feed_source, report, sources.feed_base_url)
+        feed = parse_feed_cached(sources.feed_bytes, sources.feed_source, report, _parsed_cache(settings),
+                                 sources.feed_base_url)
     notes = [n for path, text in sources.notes if (n := parse_note(text, path, report))]
     broken_notes = len(notes) < len(sources.notes)
     virtues = [v for path, text in sources.virtues if (v := parse_virtue(text, path, report))]
@@ -118,8 +128,7 @@ def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, 
         pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest))
         pages.update(worksheet_build.render_worksheets(sheets, catalog, env, links, report))
         if settings.worksheet_pdf and sheets:
-            cache = settings.root / settings.worksheet_cache_dir / "worksheets" \
-                if settings.worksheet_cache_dir else None
+            cache = settings.root / settings.cache_dir / "worksheets" if settings.cache_dir else None
             pages.update(worksheet_build.render_worksheet_pdfs(
                 sheets, catalog, settings.root / settings.templates_dir, cache, report))
     except PathError as exc:
@@ -148,7 +157,11 @@ def template_origin(exc: jinja2.TemplateError, settings: Settings) -> Origin:
 
 def generate(settings: Settings) -> tuple[dict[str, str | bytes], Report]:
     """Load and build; raises PodsiteError for sources that cannot be read at all."""
-    return build_site(load_sources(settings), settings)
+    sources = load_sources(settings)
+    if not settings.cache_dir:
+        return build_site(sources, settings)
+    return build_site_cached(sources, settings, build_site, _parsed_cache(settings),
+                             settings.root / settings.templates_dir)
 
 
 def fail_on_errors(report: Report) -> None:

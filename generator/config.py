@@ -75,9 +75,12 @@ class PodsiteConfig(base.Config):
     """Also make a fillable PDF of each worksheet, in A4 and US Letter (needs WeasyPrint and the
     Pango library: see README, Worksheets). `false` builds the worksheet pages without PDFs."""
 
-    worksheet_cache_dir = c.Type(str, default=".cache/podsite")
-    """Where finished PDFs are kept between builds (relative to mkdocs.yml), so `mkdocs serve`
-    re-renders a PDF only when its worksheet, template, font or WeasyPrint changed. Empty: no cache."""
+    cache_dir = c.Type(str, default=".cache/podsite")
+    """Build caches (relative to mkdocs.yml): the parsed feed and the generated site (`parsed/`),
+    so an unchanged rebuild skips parsing and rendering, and finished worksheet PDFs
+    (`worksheets/`), re-rendered only when their worksheet, template, font or WeasyPrint changed.
+    Safe to delete at any time; an empty string turns these caches off. (The last good copy of a
+    downloaded feed lives in `feed_cache_dir`.)"""
 
 
 def _env_flag(name: str) -> bool:
@@ -102,6 +105,6 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str) -> Settin
         home_latest=plugin_config.home_latest,
         worksheet_dir=plugin_config.worksheet_dir,
         worksheet_pdf=plugin_config.worksheet_pdf,
-        worksheet_cache_dir=plugin_config.worksheet_cache_dir,
+        cache_dir=plugin_config.cache_dir,
         notes_missing=Severity.WARNING if plugin_config.notes_missing == "warn" else Severity.INFO,
     )

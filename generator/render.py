@@ -46,11 +46,22 @@ def meta(value) -> str:
     return json.dumps(html.escape(" ".join(str(value).split()), quote=True), ensure_ascii=False)
 
 
+SUMMARY_SOURCE = 1536  # HTML characters read for a summary before falling back to all of it
+
+
 def plain_summary(description_html: str, limit: int = 200) -> str:
-    text = " ".join(html.unescape(nh3.clean(description_html, tags=set())).split())
+    text = _plain_text(description_html[:SUMMARY_SOURCE])
+    # A cut tag or entity can only spoil the last word of the prefix's text; with enough text
+    # before it, the first `limit` characters are those of the whole description.
+    if len(description_html) > SUMMARY_SOURCE and len(text) <= limit + 64:
+        text = _plain_text(description_html)
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def _plain_text(fragment: str) -> str:
+    return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
 
 
 def duration(seconds: int | None) -> str:
@@ -137,6 +148,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown out; the filters above escape per context
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to stat templates per page
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -173,8 +185,16 @@ def rewrite_links(body: str, source: str, here: str, targets: dict[str, str]) ->
 @jinja2.pass_context
 def _link(context, target: str) -> str:
     """Relative link from the page being rendered (`here`) to another generated page."""
-    here = context["here"]
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    return relative_path(target, posixpath.dirname(context["here"]))
+
+
+def relative_path(target: str, start_dir: str) -> str:
+    """`posixpath.relpath` for two normalised paths inside the site, without touching the disk."""
+    to, start = target.split("/"), start_dir.split("/") if start_dir else []
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOptions) -> dict[str, str | bytes]:
@@ -191,8 +211,12 @@ def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOption
     env = env.overlay()
     env.globals["body"] = body
 
+    templates: dict[str, jinja2.Template] = {}
+
     def render(template: str, path: str, **context) -> None:
-        site.add(path, env.get_template(template).render(here=path, **common, **context))
+        if template not in templates:
+            templates[template] = env.get_template(template)
+        site.add(path, templates[template].render(here=path, **common, **context))
 
     render("home.md.j2", "index.md", latest=catalog.episodes[: options.home_latest],
            episode_count=len(catalog.episodes))

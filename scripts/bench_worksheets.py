@@ -23,7 +23,7 @@ def main() -> None:
     env = make_html_environment(ROOT / "templates")
     podcast = Podcast("Small Brave Steps", language="en")
     with tempfile.TemporaryDirectory() as cache_dir:
-        cache = Path(cache_dir) / "worksheets"  # where build_site keeps them under worksheet_cache_dir
+        cache = Path(cache_dir) / "worksheets"  # where build_site keeps them under cache_dir
         print(f"{'worksheet':<12} {'paper':<7} {'pages':>5} {'fields':>6} {'bytes':>7} {'render':>8} {'cached':>8}")
         for path in sorted((ROOT / "content/worksheets").glob("*.yml")):
             shown = path.relative_to(ROOT).as_posix()
@@ -40,7 +40,7 @@ def main() -> None:
                 assert again.from_cache and again.data == made.data
                 print(f"{sheet.virtue:<12} {paper.id:<7} {made.pages:>5} {len(sheet.inputs()):>6} "
                       f"{len(made.data):>7} {cold * 1000:>6.0f}ms {warm * 1000:>6.1f}ms")
-        settings = Settings(root=ROOT, feed="content/feed.xml", worksheet_cache_dir=cache_dir)
+        settings = Settings(root=ROOT, feed="content/feed.xml", cache_dir=cache_dir)
         sources = load_sources(settings)
         start = time.perf_counter()
         build_site(sources, settings)

@@ -38,7 +38,7 @@ class FormReader(HTMLParser):
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     found, report = generate(Settings(root=ROOT, feed="content/feed.xml",
-                                      worksheet_cache_dir=str(tmp_path_factory.mktemp("cache"))))
+                                      cache_dir=str(tmp_path_factory.mktemp("cache"))))
     assert not report.errors
     return found
 

@@ -30,7 +30,7 @@ def sheet(virtue: str):
 def sample(tmp_path_factory) -> dict[str, str | bytes]:
     cache = tmp_path_factory.mktemp("cache")
     pages, report = build_site(load_sources(Settings(root=ROOT, feed="content/feed.xml")),
-                               Settings(root=ROOT, feed="content/feed.xml", worksheet_cache_dir=str(cache)))
+                               Settings(root=ROOT, feed="content/feed.xml", cache_dir=str(cache)))
     assert not report.errors
     return pages
 
@@ -151,7 +151,7 @@ def _podcast():
 
 
 def test_a_second_build_takes_the_pdfs_from_the_cache(tmp_path):
-    settings = Settings(root=ROOT, feed="content/feed.xml", worksheet_cache_dir=str(tmp_path))
+    settings = Settings(root=ROOT, feed="content/feed.xml", cache_dir=str(tmp_path))
     sources = load_sources(settings)
     first, _ = build_site(sources, settings)
     cached = sorted((tmp_path / "worksheets").glob("*.pdf"))
@@ -175,7 +175,7 @@ def test_a_second_build_takes_the_pdfs_from_the_cache(tmp_path):
 
 
 def test_a_worksheet_longer_than_its_pages_is_an_error(tmp_path):
-    settings = Settings(root=ROOT, feed="content/feed.xml", worksheet_cache_dir=str(tmp_path))
+    settings = Settings(root=ROOT, feed="content/feed.xml", cache_dir=str(tmp_path))
     sources = load_sources(settings)
     squeezed = tuple((path, text.replace("pages: 2", "pages: 1")) for path, text in sources.worksheets)
     pages, report = build_site(replace(sources, worksheets=squeezed), settings)

@@ -1,0 +1,186 @@
+"""Caches under `.cache/podsite/`: unchanged inputs are not parsed or rendered again.
+
+- `build_site_cached`: the whole generated site, keyed by the sources as read, the settings,
+  the templates and the code; a rebuild with nothing changed skips parse, merge and render.
+- `parse_feed_cached`: the parsed feed alone, so a build where only notes or templates changed
+  still skips feedparser.
+
+The parsed-feed cache in detail:
+
+feedparser costs about a second per thousand episodes; unpickling the records it produced costs
+a few milliseconds. An entry is keyed by the sha256 of
+
+- the feed's bytes, the name it is shown under and its base URL (they are in the records), and
+- `PARSER_VERSION`: a hash of the code that makes the records (feed.py, model.py, errors.py) and
+  the versions of feedparser, nh3 and Python, so upgrading or editing the parser never serves
+  records of the old shape.
+
+Each feed source has one file, `<cache dir>/feed-<hash of source>.pickle`, overwritten when the
+feed changes, so the cache does not grow. A missing, stale, corrupt or unreadable entry is a miss,
+never an error; a cache that cannot be written is skipped. The problems found while parsing
+(e.g. "feed is not well-formed") are stored with the records and reported again on a hit.
+
+The entries are pickles written by this project into its own `.cache/` folder: trust them as
+much as the project's code (do not point `cache_dir` at a folder others can write to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import platform
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from . import errors, feed, model
+from .errors import Problem, Report
+from .model import Feed
+
+FORMAT = 1  # bump when the layout of an entry changes
+
+
+def _parser_version() -> str:
+    digest = hashlib.sha256(f"podsite-feed-cache {FORMAT} {platform.python_version()}".encode())
+    for dist in ("feedparser", "nh3"):
+        try:
+            digest.update(f" {dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f" {dist}=?".encode())
+    for module in (feed, model, errors):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+PARSER_VERSION = _parser_version()
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    feed: Feed
+    problems: tuple[Problem, ...]
+
+
+def cache_key(data: bytes, source: str, base_url: str = "") -> str:
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    digest.update(f"\0{source}\0{base_url}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def entry_path(cache_dir: Path, source: str) -> Path:
+    return cache_dir / f"feed-{hashlib.sha256(source.encode()).hexdigest()[:16]}.pickle"
+
+
+def load_entry(path: Path, key: str) -> Entry | None:
+    """The entry stored at `path` if it is for `key`; None for anything else, never raises."""
+    try:
+        with open(path, "rb") as handle:
+            entry = pickle.load(handle)
+    except Exception:  # missing, truncated, garbage, or pickled by other code: all a miss
+        return None
+    if not isinstance(entry, Entry) or entry.key != key or not isinstance(entry.feed, Feed):
+        return None
+    return entry
+
+
+def write_entry(path: Path, entry) -> None:
+    """Store atomically (write beside, then rename); a cache that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".feed-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(entry, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        pass
+
+
+# --- the whole generated site ----------------------------------------------------------------------
+
+SITE_ENTRY = "site.pickle"
+
+
+def _code_version() -> str:
+    """The generator's own files (code and bundled fonts) and the libraries that shape its output."""
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    for dist in ("jinja2", "markdown", "weasyprint", "pydyf"):
+        try:
+            digest.update(f" {dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f" {dist}=?".encode())
+    package = Path(__file__).parent
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_VERSION = _code_version()
+
+
+def site_key(sources, settings, templates_dir: Path) -> str | None:
+    """Everything the generated pages depend on: the sources as read, the settings, every file
+    in the templates folder and the code; None when they cannot be read (then: no cache)."""
+    digest = hashlib.sha256(CODE_VERSION.encode())
+    try:
+        digest.update(pickle.dumps((sources, settings), protocol=pickle.HIGHEST_PROTOCOL))
+        for path in sorted(templates_dir.rglob("*")):
+            if path.is_file():
+                digest.update(f"\0{path.relative_to(templates_dir).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class SiteEntry:
+    key: str
+    pages: dict
+    problems: tuple[Problem, ...]
+
+
+def build_site_cached(sources, settings, build, cache_dir: Path | None, templates_dir: Path):
+    """`build(sources, settings)` -> (pages, report), served from `cache_dir` when nothing it
+    depends on changed since the last successful build. Builds with errors are not stored."""
+    key = site_key(sources, settings, templates_dir) if cache_dir is not None else None
+    if key is None:
+        return build(sources, settings)
+    path = cache_dir / SITE_ENTRY
+    try:
+        with open(path, "rb") as handle:
+            entry = pickle.load(handle)
+        if isinstance(entry, SiteEntry) and entry.key == key and isinstance(entry.pages, dict):
+            return dict(entry.pages), Report(list(entry.problems))
+    except Exception:  # missing, truncated, garbage: a miss
+        pass
+    pages, report = build(sources, settings)
+    if not report.errors:
+        write_entry(path, SiteEntry(key, pages, tuple(report.problems)))
+    return pages, report
+
+
+def parse_feed_cached(data: bytes, source: str, report: Report, cache_dir: Path | None,
+                      base_url: str = "") -> Feed | None:
+    """`feed.parse_feed`, served from `cache_dir` when the same bytes were parsed before."""
+    if cache_dir is None:
+        return feed.parse_feed(data, source, report, base_url)
+    key = cache_key(data, source, base_url)
+    path = entry_path(cache_dir, source)
+    entry = load_entry(path, key)
+    if entry is not None:
+        report.problems.extend(entry.problems)
+        return entry.feed
+    own = Report()
+    parsed = feed.parse_feed(data, source, own, base_url)
+    report.problems.extend(own.problems)
+    if parsed is not None:
+        write_entry(path, Entry(key, parsed, tuple(own.problems)))
+    return parsed

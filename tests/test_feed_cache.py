@@ -1,0 +1,145 @@
+"""The parsed-feed cache: a hit gives the same records, anything else is a quiet miss."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import replace
+from pathlib import Path
+
+from generator.build import Settings, build_site
+from generator.cache import Entry, cache_key, entry_path, parse_feed_cached
+from generator.content import Sources
+from generator.errors import Report
+from generator.feed import parse_feed
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = "content/feed.xml"
+FEED = (ROOT / SOURCE).read_bytes()
+
+
+def fresh(data: bytes = FEED):
+    report = Report()
+    return parse_feed(data, SOURCE, report), report.problems
+
+
+def cached(data: bytes, cache_dir: Path):
+    report = Report()
+    return parse_feed_cached(data, SOURCE, report, cache_dir), report.problems
+
+
+def test_hit_returns_the_records_of_a_fresh_parse_with_their_lines(tmp_path):
+    first, _ = cached(FEED, tmp_path)
+    assert entry_path(tmp_path, SOURCE).is_file()
+    second, problems = cached(FEED, tmp_path)
+    expected, _ = fresh()
+    assert second == first == expected
+    assert [e.origin for e in second.episodes] == [e.origin for e in expected.episodes]
+    assert second.podcast.origin == expected.podcast.origin
+    assert problems == []
+
+
+def test_hit_is_served_from_the_cache_file(tmp_path):
+    # Plant an entry for these exact bytes with a different title: a hit must return it.
+    parsed, _ = fresh()
+    planted = replace(parsed, podcast=replace(parsed.podcast, title="From the cache"))
+    path = entry_path(tmp_path, SOURCE)
+    path.write_bytes(pickle.dumps(Entry(cache_key(FEED, SOURCE), planted, ())))
+    result, _ = cached(FEED, tmp_path)
+    assert result.podcast.title == "From the cache"
+
+
+def test_changed_bytes_miss_and_replace_the_entry(tmp_path):
+    cached(FEED, tmp_path)
+    changed = FEED.replace(b"Questions worth asking your sceptics", b"Questions for sceptics")
+    result, _ = cached(changed, tmp_path)
+    assert result == fresh(changed)[0]
+    assert result.episodes[0].title == "Questions for sceptics"
+    assert [p.name for p in tmp_path.iterdir()] == [entry_path(tmp_path, SOURCE).name]
+
+
+def test_entry_of_another_parser_version_is_a_miss(tmp_path):
+    parsed, _ = fresh()
+    planted = replace(parsed, podcast=replace(parsed.podcast, title="Stale"))
+    entry_path(tmp_path, SOURCE).write_bytes(pickle.dumps(Entry("an older key", planted, ())))
+    result, _ = cached(FEED, tmp_path)
+    assert result.podcast.title == "Small Brave Steps"
+
+
+def test_corrupt_entries_are_ignored_and_rewritten(tmp_path):
+    path = entry_path(tmp_path, SOURCE)
+    for garbage in (b"", b"not a pickle", pickle.dumps({"feed": "a dict"}),
+                    pickle.dumps(Entry(cache_key(FEED, SOURCE), "not a feed", ()))[:-1]):
+        path.write_bytes(garbage)
+        result, problems = cached(FEED, tmp_path)
+        assert result == fresh()[0]
+        assert problems == []
+        assert cached(FEED, tmp_path)[0] == result  # the entry was rewritten and now hits
+
+
+def test_problems_found_while_parsing_are_reported_again_on_a_hit(tmp_path):
+    broken = FEED.replace(b"</channel>", b"<oops></channel>")
+    _, first = cached(broken, tmp_path)
+    _, again = cached(broken, tmp_path)
+    assert first == fresh(broken)[1]
+    assert [str(p) for p in first] and [str(p) for p in again] == [str(p) for p in first]
+
+
+def test_unwritable_cache_folder_is_skipped(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder should be")
+    result, problems = cached(FEED, blocker / "cache")
+    assert result == fresh()[0]
+    assert problems == []
+
+
+def test_build_uses_the_cache_dir_of_its_settings(tmp_path):
+    sources = Sources(FEED, SOURCE, (), ())
+    settings = Settings(root=tmp_path, feed=SOURCE, templates_dir=str(ROOT / "templates"),
+                        cache_dir=".cache/podsite", notes_missing=None)
+    pages, report = build_site(sources, settings)
+    assert report.errors == [] and pages
+    assert entry_path(tmp_path / ".cache/podsite/parsed", SOURCE).is_file()
+
+
+# --- the generated-site cache ----------------------------------------------------------------------
+
+from generator.build import generate  # noqa: E402
+from generator.cache import SITE_ENTRY  # noqa: E402
+
+
+def cached_project(project: Path) -> Settings:
+    return Settings(root=project, feed=SOURCE, cache_dir=".cache/podsite")
+
+
+def test_site_cache_hit_gives_the_same_pages_and_problems(project):
+    settings = cached_project(project)
+    first, first_report = generate(settings)
+    assert (project / ".cache/podsite/parsed" / SITE_ENTRY).is_file()
+    second, second_report = generate(settings)
+    uncached, uncached_report = generate(replace(settings, cache_dir=""))
+    assert second == first == uncached
+    assert [str(p) for p in second_report.problems] == [str(p) for p in uncached_report.problems]
+    assert second_report.problems  # the sample's newest episode has no notes: reported each time
+
+
+def test_site_cache_misses_when_a_note_a_template_or_a_setting_changes(project):
+    settings = cached_project(project)
+    generate(settings)
+    note = next((project / "content/episodes").glob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8")
+    pages, _ = generate(settings)
+    assert any("A new closing line." in text for text in pages.values())
+    macros = project / "templates" / "_macros.md.j2"
+    macros.write_text(macros.read_text(encoding="utf-8").replace(" · ", " | "), encoding="utf-8")
+    pages, _ = generate(settings)
+    assert " | " in pages["index.md"] and " · " not in pages["index.md"]
+    pages, _ = generate(replace(settings, episodes_per_page=1))
+    assert "episodes/page/2.md" in pages
+
+
+def test_corrupt_site_cache_is_ignored(project):
+    settings = cached_project(project)
+    expected, _ = generate(settings)
+    (project / ".cache/podsite/parsed" / SITE_ENTRY).write_bytes(b"\x80\x05garbage")
+    pages, report = generate(settings)
+    assert pages == expected and not report.errors
