@@ -23,6 +23,7 @@ from .errors import PodsiteError, Report, Severity
 from .merge import merge
 from .model import Catalog, Origin
 from .notes import parse_note, parse_virtue
+from .urls import parse_pins
 from .render import PathError, RenderOptions, make_environment, render_site
 
 ENV_FEED = "PODCAST_FEED"
@@ -42,6 +43,8 @@ class Settings:
     notes_missing: Severity = Severity.WARNING
     worksheet_dir: str = "content/worksheets"
     worksheet_pdf: bool = True
+    urls_file: str = "content/urls.yml"  # pinned episode URLs; absent = none pinned
+    directory_urls: bool = True  # MkDocs' use_directory_urls: where redirect pages go
     cache_dir: str = ".cache/podsite"  # parsed feed, whole site, PDFs; relative to root; "" = none
     feed_cache_dir: str = ".cache/podsite/feeds"
     feed_timeout: float = 10.0
@@ -95,6 +98,7 @@ def load_sources(settings: Settings) -> content.Sources:
         notes=content.load_markdown_folder(settings.root / settings.notes_dir, settings.root),
         virtues=content.load_markdown_folder(settings.root / settings.virtues_dir, settings.root),
         worksheets=content.load_worksheet_folder(settings.root / settings.worksheet_dir, settings.root),
+        urls=content.load_optional_text(settings.urls_file, settings.root) if settings.urls_file else None,
     )
 
 
@@ -111,7 +115,8 @@ def build_catalog(sources: content.Sources, settings: Settings, report: Report) 
         return None
     # A note that failed to parse would only add "no show notes" noise for its own episode.
     missing = None if broken_notes else settings.notes_missing
-    return merge(feed, notes, virtues, report, missing, settings.notes_dir)
+    pins = parse_pins(sources.urls[1], sources.urls[0], report) if sources.urls else None
+    return merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
 
 
 def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
@@ -125,7 +130,8 @@ def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, 
     env = make_environment(settings.root / settings.templates_dir)
     env.globals["worksheets"] = links = worksheet_build.sheet_links(sheets, settings.worksheet_pdf)
     try:
-        pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest))
+        pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest,
+                                                                settings.directory_urls))
         pages.update(worksheet_build.render_worksheets(sheets, catalog, env, links, report))
         if settings.worksheet_pdf and sheets:
             cache = settings.root / settings.cache_dir / "worksheets" if settings.cache_dir else None

@@ -25,7 +25,7 @@ def _load_settings(config_file: str):
     plugin = config.plugins.get("podsite")
     if plugin is None:
         raise click.ClickException(f"{config_file}: the podsite plugin is not listed under 'plugins:'")
-    return settings_from(plugin.config, config.config_file_path)
+    return settings_from(plugin.config, config.config_file_path, config.use_directory_urls)
 
 
 @click.group()
@@ -54,6 +54,49 @@ def check(config_file: str, strict: bool) -> None:
                err=bool(errors or warnings))
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
+              help="The project's MkDocs configuration.")
+def pin(config_file: str) -> None:
+    """Pin every episode's URL in the pin file (urls_file, default content/urls.yml).
+
+    New episodes are added with the URL they have now; an episode whose note's `slug:` changed
+    gets the new slug first and keeps the old one as a former URL, which redirects. Commit the
+    file: from then on, editing a title in the feed never moves an episode's page.
+    """
+    from .build import build_catalog, load_sources
+    from .errors import Report
+    from .urls import dump_pins, parse_pins, updated_pins, Pins
+    from .writer import write_file_atomic
+
+    settings = _load_settings(config_file)
+    report = Report()
+    try:
+        sources = load_sources(settings)
+        catalog = build_catalog(sources, settings, report)
+    except PodsiteError as exc:
+        report.problems.extend(exc.problems)
+        catalog = None
+    if catalog is None or report.errors:
+        for problem in report.errors:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException(f"nothing pinned: fix the error(s) above first "
+                                   f"({settings.urls_file} was left as it was)")
+    shown = settings.urls_file
+    old = parse_pins(sources.urls[1], sources.urls[0], Report()) if sources.urls else Pins(shown)
+    entries = updated_pins(catalog.episodes, old)
+    before = {pin.guid: pin.slugs for pin in old.entries}
+    added = sum(pin.guid not in before for pin in entries)
+    moved = sum(pin.guid in before and before[pin.guid][0] != pin.slugs[0] for pin in entries)
+    text = dump_pins(entries)
+    if sources.urls and sources.urls[1] == text:
+        click.echo(f"{shown}: all {len(catalog.episodes)} episode URLs already pinned; nothing to do")
+        return
+    write_file_atomic(settings.root / settings.urls_file, text.encode("utf-8"))
+    click.echo(f"{shown}: {added} episode URL(s) pinned, {moved} renamed (the old URL redirects), "
+               f"{len(entries) - added - moved} unchanged")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -75,6 +75,10 @@ class PodsiteConfig(base.Config):
     """Also make a fillable PDF of each worksheet, in A4 and US Letter (needs WeasyPrint and the
     Pango library: see README, Worksheets). `false` builds the worksheet pages without PDFs."""
 
+    urls_file = c.Type(str, default="content/urls.yml")
+    """Pinned episode URLs (guid: slug), written by `podsite pin`, so that editing a title in the
+    feed never moves a page; former slugs listed there redirect. An absent file pins nothing."""
+
     cache_dir = c.Type(str, default=".cache/podsite")
     """Build caches (relative to mkdocs.yml): the parsed feed and the generated site (`parsed/`),
     so an unchanged rebuild skips parsing and rendering, and finished worksheet PDFs
@@ -87,7 +91,8 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def settings_from(plugin_config: PodsiteConfig, config_file_path: str) -> Settings:
+def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
+                  directory_urls: bool = True) -> Settings:
     root = Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
     return Settings(
         root=root,
@@ -106,5 +111,7 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str) -> Settin
         worksheet_dir=plugin_config.worksheet_dir,
         worksheet_pdf=plugin_config.worksheet_pdf,
         cache_dir=plugin_config.cache_dir,
+        urls_file=plugin_config.urls_file,
+        directory_urls=directory_urls,
         notes_missing=Severity.WARNING if plugin_config.notes_missing == "warn" else Severity.INFO,
     )

@@ -23,6 +23,7 @@ class Sources:
     worksheets: tuple[tuple[str, str], ...] = ()
     feed_base_url: str = ""  # for relative links in a downloaded feed
     feed_problems: tuple = ()  # what fetching the feed had to say (errors.Problem)
+    urls: tuple[str, str] | None = None  # the pin file (display path, text), if there is one
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -61,6 +62,14 @@ def load_worksheet_folder(folder: Path, root: Path) -> tuple[tuple[str, str], ..
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml")
                    and not p.name.startswith("."))
     return tuple((display_path(p, root), read_text(p, root)) for p in files)
+
+
+def load_optional_text(location: str, root: Path) -> tuple[str, str] | None:
+    """(display path, text) of a file that may be absent."""
+    path = root / location
+    if not path.is_file():
+        return None
+    return display_path(path, root), read_text(path, root)
 
 
 def load_feed_file(location: str, root: Path) -> tuple[bytes, str]:

@@ -14,9 +14,11 @@ Which side owns which field:
 | virtues, when the note names none       | feed  | `<category>` values that match a virtue id or |
 |                                         |       | title (case-insensitive)                      |
 
-URLs: `/episodes/<slug>/` where slug is the note's `slug`, else the title made URL-safe. When two
-episodes would get the same slug, the older keeps it and the newer get `-2`, `-3`, ... (oldest
-first, ties by guid), so the same feed always gives the same URLs.
+URLs: `/episodes/<slug>/` where slug is the note's `slug`, else the one pinned for its guid in
+the pin file (`content/urls.yml`, see urls.py), else the title made URL-safe. When two episodes
+would get the same title slug, the older keeps it and the newer get `-2`, `-3`, ... (oldest
+first, ties by guid), so the same feed always gives the same URLs. A title slug never takes a
+slug the pin file holds for another episode, current or former: a former URL keeps redirecting.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from markdown.extensions.toc import slugify
 
 from .errors import Report, Severity
 from .model import Catalog, Episode, Feed, FeedEpisode, Origin, ShowNote, Virtue
+from .urls import Pins
 
 MAX_SLUG = 80
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
@@ -58,12 +61,13 @@ def merge(
     report: Report,
     notes_missing: Severity | None = Severity.WARNING,
     notes_dir: str = "content/episodes",
+    pins: Pins | None = None,
 ) -> Catalog:
     known = {v.id: v for v in virtues}
     notes_by_guid = _join(feed, notes, report)
 
     episodes = sorted(feed.episodes, key=chronological)
-    slugs = _assign_slugs(episodes, notes_by_guid, report)
+    slugs, former = _assign_slugs(episodes, notes_by_guid, pins or Pins(""), report)
     merged = []
     for fe in episodes:
         note = notes_by_guid.get(fe.guid)
@@ -77,11 +81,14 @@ def merge(
             chosen = ()
         if not chosen:
             chosen = _virtues_from_categories(fe, virtues)
-        merged.append(Episode(feed=fe, note=note, slug=slugs[fe.guid], virtues=chosen))
+        merged.append(Episode(feed=fe, note=note, slug=slugs[fe.guid], virtues=chosen,
+                              former_slugs=former.get(fe.guid, ())))
 
     without = [e for e in merged if e.note is None]
     if without and notes_missing is not None:
         _report_missing_notes(without, feed, report, notes_missing, notes_dir)
+    if pins is not None and pins.path:
+        _report_unpinned(merged, pins, report)
 
     merged.reverse()  # newest first
     ordered_virtues = tuple(sorted(virtues, key=lambda v: (v.order, v.title.lower(), v.id)))
@@ -134,20 +141,58 @@ def _join(feed: Feed, notes: list[ShowNote], report: Report) -> dict[str, ShowNo
     return joined
 
 
-def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], report: Report) -> dict:
+def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], pins: Pins,
+                  report: Report) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Each episode's slug, and the former slugs that redirect to it."""
     slugs: dict[str, str] = {}
-    pinned: dict[str, ShowNote] = {}
+    by_note: dict[str, ShowNote] = {}
     for fe in episodes:
         note = notes.get(fe.guid)
         if note is not None and note.slug:
-            if note.slug in pinned:
+            if note.slug in by_note:
                 report.error(Origin(note.path, note.line_of("slug")),
-                             f"slug {note.slug!r} is already used by {pinned[note.slug].path} "
+                             f"slug {note.slug!r} is already used by {by_note[note.slug].path} "
                              "(give each episode its own slug)")
                 continue
-            pinned[note.slug] = note
+            by_note[note.slug] = note
             slugs[fe.guid] = note.slug
-    taken = set(pinned)
+
+    pinned = pins.by_guid()
+    in_feed = {fe.guid: fe for fe in episodes}
+    broken: set[str] = set()
+    for fe in episodes:
+        pin = pinned.get(fe.guid)
+        if pin is None or fe.guid in slugs:
+            continue
+        if pin.slugs[0] in by_note:
+            report.error(Origin(pins.path, pin.line),
+                         f"slug {pin.slugs[0]!r} pinned for {fe.guid!r} is the slug of "
+                         f"{by_note[pin.slugs[0]].path} (rename one of them)")
+            broken.add(fe.guid)
+            continue
+        slugs[fe.guid] = pin.slugs[0]
+
+    owner = {slug: guid for guid, slug in slugs.items()}
+    former: dict[str, tuple[str, ...]] = {}
+    for pin in pins.entries:
+        if pin.guid in broken:
+            continue
+        keep = []
+        for old in pin.slugs:
+            if old == slugs.get(pin.guid):
+                continue
+            if old in owner and owner[old] != pin.guid:
+                other = in_feed[owner[old]]
+                report.error(Origin(pins.path, pin.line),
+                             f"{old!r}, a URL pinned for {pin.guid!r}, is now the URL of episode "
+                             f"{other.title!r} (remove it from one of them)")
+                continue
+            keep.append(old)
+        if pin.guid in in_feed:
+            former[pin.guid] = tuple(keep)
+    # Title slugs never take a pinned slug: not a current one, nor a former one that redirects,
+    # nor one kept for an episode that left the feed (if it comes back, it keeps its URL).
+    taken = set(owner) | {slug for pin in pins.entries for slug in pin.slugs}
     for fe in episodes:
         if fe.guid in slugs:
             continue
@@ -158,7 +203,19 @@ def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], repor
             slug = f"{base}-{n}"
         taken.add(slug)
         slugs[fe.guid] = slug
-    return slugs
+    return slugs, former
+
+
+def _report_unpinned(episodes: list[Episode], pins: Pins, report: Report) -> None:
+    pinned = {pin.guid: pin.slugs[0] for pin in pins.entries}
+    loose = [e for e in episodes if pinned.get(e.feed.guid) != e.slug]
+    if not loose:
+        return
+    shown = ", ".join(f"{e.title!r} -> {e.slug}" for e in loose[:MISSING_NOTES_SHOWN])
+    more = f" and {len(loose) - MISSING_NOTES_SHOWN} more" if len(loose) > MISSING_NOTES_SHOWN else ""
+    report.add(Severity.INFO, Origin(pins.path),
+               f"{len(loose)} episode URL(s) not pinned yet: {shown}{more} "
+               "(run `podsite pin` and commit the file, so later title edits keep these URLs)")
 
 
 def _virtues_from_categories(episode: FeedEpisode, virtues: list[Virtue]) -> tuple[str, ...]:

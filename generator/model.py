@@ -104,6 +104,7 @@ class Episode:
     note: ShowNote | None
     slug: str
     virtues: tuple[str, ...]
+    former_slugs: tuple[str, ...] = ()  # URLs it used to have (content/urls.yml): redirected
 
     @property
     def title(self) -> str:

@@ -41,7 +41,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        self.settings = settings_from(self.config, config.config_file_path)
+        self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls)
         self._check_layout(config)
         if self.command in ("build", "gh-deploy"):
             self.final_site_dir = config.site_dir

@@ -132,6 +132,7 @@ def paginate(items, per_page: int, first_path: str, page_dir: str) -> list[Pager
 class RenderOptions:
     episodes_per_page: int = 20
     home_latest: int = 5
+    directory_urls: bool = True
 
 
 def episode_path(episode: Episode) -> str:
@@ -224,6 +225,12 @@ def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOption
         render("episodes.md.j2", pager.path, pager=pager, episode_count=len(catalog.episodes))
     for episode in catalog.episodes:
         render("episode.md.j2", episode_path(episode), episode=episode)
+    for episode in catalog.episodes:
+        for old in episode.former_slugs:
+            # A former URL (content/urls.yml) redirects to the current one.
+            path, target = (f"episodes/{old}/index.html", f"../{episode.slug}/") \
+                if options.directory_urls else (f"episodes/{old}.html", f"{episode.slug}.html")
+            render("redirect.html.j2", path, episode=episode, target=target)
     render("virtues.md.j2", "virtues/index.md")
     for virtue in catalog.virtues:
         own = catalog.episodes_of(virtue.id)

@@ -30,3 +30,24 @@ def swap_in(staging: str, final: str) -> None:
     os.replace(staging, final)
     discard(old)
 
+
+
+def write_file_atomic(path, data: bytes) -> None:
+    """Replace one file whole: readers see the old bytes or the new ones, never a mix."""
+    import tempfile
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
