@@ -173,16 +173,27 @@ def _categories(entry, base) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in terms if t))
 
 
+def _link(entry, base) -> str:
+    link = entry.get("link")
+    # feedparser copies a <guid> into `link` when the item has no <link>: only a guid that is
+    # itself a web URL is one (an id like "ep-12" is not a page of the podcast's site).
+    if entry.get("guidislink") and link == entry.get("id") \
+            and urlsplit((link or "").strip()).scheme not in ("http", "https"):
+        return ""
+    return absolute_url(link, base)
+
+
 EPISODE_FIELDS = {
     # field of FeedEpisode: how to read it from a feedparser entry
     "title": _text("title"),
-    "published": lambda e, b: _datetime(e.get("published_parsed") or e.get("updated_parsed")),
+    # dict.get: the raw keys, without feedparser's deprecated updated->published alias (it warns)
+    "published": lambda e, b: _datetime(dict.get(e, "published_parsed") or dict.get(e, "updated_parsed")),
     "enclosure": _enclosure,
     "duration": lambda e, b: parse_duration(e.get("itunes_duration")),
     "number": lambda e, b: parse_int(e.get("itunes_episode")),
     "season": lambda e, b: parse_int(e.get("itunes_season")),
     "image": _image,
-    "link": lambda e, b: absolute_url(e.get("link"), b),
+    "link": _link,
     "description_html": _description,
     "categories": _categories,
 }
