@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .model import Podcast, Virtue
 from .worksheet import Worksheet
@@ -75,9 +76,18 @@ def paper_path(worksheet: Worksheet, paper: Paper) -> str:
 
 def make_html_environment(templates_dir: Path) -> jinja2.Environment:
     """HTML out, so autoescape is on (the Markdown environment in render.py escapes by filter)."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, safe inside <style>: HTML escaping does not apply there
+    (a `"` would show as `&#34;`), so quotes, backslashes, `<` and line breaks are CSS-escaped."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>\n\r\f' else ch for ch in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def render_worksheet_html(env: jinja2.Environment, worksheet: Worksheet, virtue: Virtue,

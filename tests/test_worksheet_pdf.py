@@ -219,3 +219,16 @@ def test_the_pdfs_html_escapes_worksheet_text():
                                  _podcast(), PAPERS[0])
     assert "<h1>Brave &lt;b&gt;step&lt;/b&gt; &amp; co</h1>" in html
     assert "<b>step" not in html
+
+
+def test_the_page_footer_shows_a_feed_title_with_quotes_and_markup_as_text(tmp_path):
+    from generator.model import Podcast
+
+    podcast = Podcast('Say "hi" </style><i>now</i> \\o/', language="en")
+    ws = sheet("courage")
+    html = render_worksheet_html(make_html_environment(ROOT / "templates"), ws, _virtue("courage"),
+                                 podcast, PAPERS[0])
+    assert "</style><i>" not in html.split("<body")[0].split("<style>", 1)[1].split("</style>")[0]
+    pdf = PdfReader(io.BytesIO(render_pdf(html, ws.pages, None).data))
+    footer = words(pdf.pages[0].extract_text())
+    assert 'Say "hi" </style><i>now</i> \\o/ · ' + ws.title in footer
