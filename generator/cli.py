@@ -6,9 +6,11 @@ import sys
 
 import click
 
-from .build import generate
+from .build import build_catalog, generate, load_sources
 from .config import settings_from
-from .errors import PodsiteError, Severity
+from .errors import PodsiteError, Report, Severity
+from .urls import Pins, dump_pins, parse_pins, updated_pins
+from .writer import write_file_atomic
 
 
 def _load_settings(config_file: str):
@@ -66,11 +68,6 @@ def pin(config_file: str) -> None:
     gets the new slug first and keeps the old one as a former URL, which redirects. Commit the
     file: from then on, editing a title in the feed never moves an episode's page.
     """
-    from .build import build_catalog, load_sources
-    from .errors import Report
-    from .urls import dump_pins, parse_pins, updated_pins, Pins
-    from .writer import write_file_atomic
-
     settings = _load_settings(config_file)
     report = Report()
     try:

@@ -23,6 +23,7 @@ import yaml
 
 from .errors import Report
 from .model import Episode, Origin
+from .notes import SLUG  # the same rule as a note's `slug:`
 
 SLUG_RULE = "lower-case letters, digits and single hyphens, e.g. 'building-alliances'"
 
@@ -53,8 +54,6 @@ class Pins:
 
 def parse_pins(text: str, path: str, report: Report) -> Pins:
     """The pin file's entries; problems go to `report` (a broken file pins nothing)."""
-    from .notes import SLUG  # the same rule as a note's `slug:`
-
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -126,7 +125,7 @@ def updated_pins(episodes: tuple[Episode, ...], pins: Pins) -> tuple[Pin, ...]:
 
 
 def _age(episode: Episode) -> tuple:
-    from .merge import chronological
+    from .merge import chronological  # merge imports this module
 
     return chronological(episode.feed)
 
