@@ -87,7 +87,7 @@ def export_site(settings: Settings, out: Path, strict: bool = False) -> Outcome:
         pages, report = generate(settings)
     except PodsiteError as exc:
         return Outcome(tuple(exc.problems), None)
-    problems = [p for p in report.problems if p.severity is not Severity.INFO]
+    problems = list(report.problems)
     if report.errors:
         return Outcome(tuple(problems), None)
     if strict and report.warnings:
@@ -182,7 +182,7 @@ def plan_export(pages: dict[str, str | bytes], out: Path, shown: str, report: Re
         origin = Origin(f"{shown}/{path}")
         blocker = _blocking_parent(out, path)
         if blocker:
-            report.error(origin, f"{shown}/{blocker} is a file, not a folder, and podsite did not write it "
+            report.error(origin, f"{shown}/{blocker} is a file or a symlink, not a folder "
                                  "(move it away, or choose another --out)")
             continue
         if not os.path.lexists(target):

@@ -139,8 +139,8 @@ def test_a_file_where_a_folder_is_needed_blocks_the_run(tmp_path):
     result, problems = run(tmp_path)
     assert result is None
     assert problems == [
-        f"docs/episodes/{name}.md: docs/episodes is a file, not a folder, and podsite did not write "
-        "it (move it away, or choose another --out)" for name in ("one", "two")]
+        f"docs/episodes/{name}.md: docs/episodes is a file or a symlink, not a folder "
+        "(move it away, or choose another --out)" for name in ("one", "two")]
     assert sorted(snapshot(tmp_path)) == ["episodes"]
 
 
