@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
+from . import export
 from .build import build_catalog, generate, load_sources
 from .config import settings_from
 from .errors import PodsiteError, Report, Severity
@@ -94,6 +96,29 @@ def pin(config_file: str) -> None:
     write_file_atomic(settings.root / settings.urls_file, text.encode("utf-8"))
     click.echo(f"{shown}: {added} episode URL(s) pinned, {moved} renamed (the old URL redirects), "
                f"{len(entries) - added - moved} unchanged")
+
+
+@main.command(name="generate")
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
+              help="The project's MkDocs configuration.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write into.  [default: the docs_dir of the configuration]")
+@click.option("--strict", is_flag=True, help="Write nothing on warnings too.")
+def generate_command(config_file: str, out: Path | None, strict: bool) -> None:
+    """Write the generated pages as plain files, for builders that run no MkDocs plugins (Zensical).
+
+    Writes only what changed; a manifest in the folder lists the files podsite owns, so it deletes
+    its own stale files and never touches anyone else's.
+    """
+    settings = _load_settings(config_file)
+    outcome = export.export_site(settings, out if out is not None else export.docs_dir_of(config_file),
+                                 strict)
+    for problem in outcome.problems:
+        click.echo(f"{problem.severity.value}: {problem}", err=True)
+    if outcome.result is None:
+        click.echo("nothing was written", err=True)
+        sys.exit(1)
+    click.echo(outcome.result.summary())
 
 
 if __name__ == "__main__":  # pragma: no cover

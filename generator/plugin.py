@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import writer
+from . import export, writer
 from .build import generate
 from .config import PodsiteConfig, settings_from
 from .errors import PodsiteError, Severity
@@ -96,6 +96,9 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         if not self.config.enabled:
             return files
+        for path in export.owned_paths(Path(config.docs_dir)):  # `podsite generate` output:
+            if (file := files.get_file_from_path(path)) is not None:  # served fresh below
+                files.remove(file)
         clashes = [path for path in self.pages if files.get_file_from_path(path) is not None]
         if clashes:
             self._abort(config, [f"{config.docs_dir}/{p}: clashes with a page the generator makes "
