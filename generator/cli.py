@@ -6,12 +6,15 @@ import sys
 
 import click
 
-from .build import generate
 from .config import settings_from
-from .errors import PodsiteError, Severity
 
 
 def _load_settings(config_file: str):
+    return _load_project(config_file)[0]
+
+
+def _load_project(config_file: str):
+    """(Settings, the MkDocs config) of the project whose mkdocs.yml is `config_file`."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
@@ -25,7 +28,7 @@ def _load_settings(config_file: str):
     plugin = config.plugins.get("podsite")
     if plugin is None:
         raise click.ClickException(f"{config_file}: the podsite plugin is not listed under 'plugins:'")
-    return settings_from(plugin.config, config.config_file_path)
+    return settings_from(plugin.config, config.config_file_path), config
 
 
 @click.group()
@@ -34,26 +37,55 @@ def main() -> None:
     """Build a podcast's website from its RSS feed and Markdown show notes."""
 
 
+CONFIG_FILE = click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
+                           help="The project's MkDocs configuration.")
+
+
 @main.command()
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
-              help="The project's MkDocs configuration.")
+@CONFIG_FILE
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
 def check(config_file: str, strict: bool) -> None:
-    """Validate the feed, show notes and virtues without building the site."""
+    """Validate the feed, show notes, virtues, worksheets and the links between notes, without
+    building the site. Prints one line per problem (path:line: message) and a summary."""
+    from pathlib import Path
+
+    from .check import check_project
+
+    settings, config = _load_project(config_file)
+    result = check_project(settings, Path(config.docs_dir))
+    for problem in result.problems:
+        click.echo(f"{problem.severity.value}: {problem}", err=True)
+    click.echo(result.summary(), err=bool(result.problems))
+    if result.failed(strict):
+        sys.exit(1)
+
+
+def _fail(exc) -> None:
+    """Print the problems of a PodsiteError, one `path:line: message` line each, and exit 1."""
+    for problem in exc.problems:
+        click.echo(f"{problem.severity.value}: {problem}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@CONFIG_FILE
+@click.argument("episode")
+def new(config_file: str, episode: str) -> None:
+    """Start the show notes of EPISODE: its number, its guid, or "latest".
+
+    Writes <notes_dir>/<number>-<slug>.md with the front matter filled from the feed (guid,
+    virtues from the item's categories; title and date as comments). Never overwrites a file.
+    """
+    from .errors import PodsiteError
+    from .scaffold import plan_note, write_note
+
     settings = _load_settings(config_file)
     try:
-        pages, report = generate(settings)
-        problems = report.problems
+        note = plan_note(settings, episode)
+        write_note(settings.root, note)
     except PodsiteError as exc:
-        pages, problems = {}, exc.problems
-    for problem in problems:
-        click.echo(f"{problem.severity.value}: {problem}", err=True)
-    errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = sum(p.severity is Severity.WARNING for p in problems)
-    click.echo(f"{errors} error(s), {warnings} warning(s); {len(pages)} page(s) would be generated",
-               err=bool(errors or warnings))
-    if errors or (strict and warnings):
-        sys.exit(1)
+        _fail(exc)
+    click.echo(f"wrote {note.path} for {note.episode.title!r} (guid {note.episode.feed.guid})")
 
 
 if __name__ == "__main__":  # pragma: no cover
