@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -18,6 +19,9 @@ def _load_project(config_file: str):
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
+    if not Path(config_file).is_file():
+        raise click.ClickException(f"{config_file}: not found (run podsite in the project folder, "
+                                   "or pass --config-file)")
     try:
         config = load_config(config_file)
     except ConfigurationError as exc:
@@ -47,8 +51,6 @@ CONFIG_FILE = click.option("-f", "--config-file", default="mkdocs.yml", show_def
 def check(config_file: str, strict: bool) -> None:
     """Validate the feed, show notes, virtues, worksheets and the links between notes, without
     building the site. Prints one line per problem (path:line: message) and a summary."""
-    from pathlib import Path
-
     from .check import check_project
 
     settings, config = _load_project(config_file)
@@ -86,6 +88,28 @@ def new(config_file: str, episode: str) -> None:
     except PodsiteError as exc:
         _fail(exc)
     click.echo(f"wrote {note.path} for {note.episode.title!r} (guid {note.episode.feed.guid})")
+
+
+@main.command()
+@CONFIG_FILE
+@click.option("--force", is_flag=True,
+              help="Accept the download even when it lists far fewer episodes than the last good copy.")
+def fetch(config_file: str, force: bool) -> None:
+    """Download the feed now and report new, changed and removed episodes.
+
+    Refreshes the last good copy that builds fall back on (also when builds are offline). A
+    download a build would not trust leaves that copy as it was and exits 1.
+    """
+    from .errors import PodsiteError
+    from .fetchcmd import describe, fetch_now
+
+    settings = _load_settings(config_file)
+    try:
+        report = fetch_now(settings, force)
+    except PodsiteError as exc:
+        _fail(exc)
+    for line in describe(report):
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

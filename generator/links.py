@@ -80,8 +80,9 @@ def check_links(sources: list[LinkSource], content_targets: dict[str, str], site
             as_page = posixpath.normpath(posixpath.join(page_dir, target))
             if as_content in content_targets or as_page in site_pages:
                 continue
-            close = difflib.get_close_matches(as_content, known, n=1, cutoff=0.75)
-            hint = (f"did you mean {posixpath.relpath(close[0], base or '.')!r}?" if close else
+            names = {posixpath.basename(k): k for k in known}
+            close = difflib.get_close_matches(posixpath.basename(as_content), names, n=1, cutoff=0.8)
+            hint = (f"did you mean {posixpath.relpath(names[close[0]], base or '.')!r}?" if close else
                     "link to a show-notes or virtue file relative to this one, "
                     "e.g. ../virtues/courage.md")
             report.warning(Origin(source.path, line),
