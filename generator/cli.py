@@ -112,5 +112,49 @@ def fetch(config_file: str, force: bool) -> None:
         click.echo(line)
 
 
+@main.command()
+@CONFIG_FILE
+@click.option("--remote", default=None, help="Git remote to push to [default: remote_name of "
+                                               "mkdocs.yml, origin].")
+@click.option("--branch", default=None, help="Branch to publish to [default: remote_branch of "
+                                               "mkdocs.yml, gh-pages].")
+@click.option("-m", "--message", default=None, help="Commit message [default: Deployed <commit> "
+                                                     "with podsite <version>].")
+@click.option("--strict", is_flag=True, help="Refuse on warnings too (check and build).")
+def publish(config_file: str, remote: str | None, branch: str | None, message: str | None,
+            strict: bool) -> None:
+    """Build the site and push it to the gh-pages branch, like mkdocs gh-deploy, safely.
+
+    Refuses when podsite check finds errors. Fetches the remote branch first and commits on top
+    of it, so a deploy someone else made from another clone is kept, never rejected or
+    overwritten; never force-pushes and never touches your local branches.
+    """
+    from .check import check_project
+    from .publish import PublishError, PublishOptions, prepare
+    from .publish import publish as publish_site
+
+    settings, config = _load_project(config_file)
+    options = PublishOptions(config_file, Path(config.site_dir), remote or config.remote_name,
+                             branch or config.remote_branch, message, strict)
+    try:
+        git = prepare(settings.root, options.remote)
+        result = check_project(settings, Path(config.docs_dir))
+        for problem in result.problems:
+            if problem.severity.value != "info":
+                click.echo(f"{problem.severity.value}: {problem}", err=True)
+        if result.failed(strict):
+            raise PublishError(f"not published: podsite check found {result.summary()} "
+                               "(fix them, then publish again)")
+        done = publish_site(options, git, lambda line: click.echo(line, err=True))
+    except PublishError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    where = f"{options.remote}/{options.branch}"
+    if not done.commit:
+        click.echo(f"nothing to publish: {where} already has this site ({done.files} files)")
+    else:
+        click.echo(f"published {done.commit[:12]} to {where} ({done.files} files)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
