@@ -75,6 +75,15 @@ def _last_lines(text: str, count: int = 4) -> str:
     return " / ".join(lines[-count:]) or "no message"
 
 
+def _push_reason(stderr: str) -> str:
+    """What the remote said (its `remote:` lines) and git's reason for each refused ref."""
+    said = [line[len("remote:"):].strip() for line in stderr.splitlines()
+            if line.startswith("remote:") and line[len("remote:"):].strip()]
+    reasons = [line.rsplit("(", 1)[1].rstrip(")").strip() for line in stderr.splitlines()
+               if line.lstrip().startswith("! [") and line.rstrip().endswith(")")]
+    return "; ".join(said + reasons) or _last_lines(stderr)
+
+
 def prepare(repo: Path, remote: str) -> Git:
     """Git, a repository and the remote are there; PublishError says which is missing."""
     git = Git(repo)
@@ -163,7 +172,7 @@ def publish(options: PublishOptions, git: Git, echo: Callable[[str], None]) -> P
         now = remote_tip(git, options.remote, options.branch)
         if now == parent:  # not a race with another deploy: the remote said no
             raise PublishError(f"the push to {options.remote!r} was rejected: "
-                               f"{_last_lines(pushed.stderr)} (nothing was published; check your "
+                               f"{_push_reason(pushed.stderr)} (nothing was published; check your "
                                "access to the remote and its branch protection)")
         echo(f"someone else published to {options.remote}/{options.branch} meanwhile; "
              "publishing on top of their deploy")
