@@ -9,6 +9,7 @@ only notices as a broken link in the generated page, far from the line to fix.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +54,7 @@ def check_project(settings: build.Settings, docs_dir: Path | None = None) -> Che
                                           settings.root / settings.templates_dir)
     else:
         pages, report = build.build_site(sources, settings)
-    problems = list(report.problems)
-    if not report.errors:
-        problems.extend(_link_problems(sources, settings, pages, docs_dir))
+    problems = list(report.problems) + _link_problems(sources, settings, pages, docs_dir)
     return CheckResult(tuple(problems), len(pages))
 
 
@@ -66,10 +65,14 @@ def _link_problems(sources, settings: build.Settings, pages: dict, docs_dir: Pat
         return []
     targets = {e.note.path: episode_path(e) for e in catalog.episodes if e.note}
     targets.update({v.origin.path: virtue_path(v) for v in catalog.virtues})
-    site_pages = set(pages)
+    # with errors elsewhere nothing was generated: the pages a link may name are known anyway
+    site_pages = set(pages) | set(targets.values()) | {"index.md", "episodes/index.md",
+                                                       "virtues/index.md"}
+    site_pages.update(f"worksheets/{posixpath.basename(path).rsplit('.', 1)[0]}.md"
+                      for path, _ in sources.worksheets)
     if docs_dir is not None and docs_dir.is_dir():
         site_pages.update(display_path(p, docs_dir) for p in docs_dir.rglob("*.md"))
     texts = dict(sources.notes) | dict(sources.virtues)
     checked = [links.LinkSource(path, texts[path], page) for path, page in targets.items()]
     links.check_links(sorted(checked, key=lambda s: s.path), targets, site_pages, report)
-    return report.problems
+    return list(report.problems)

@@ -45,7 +45,7 @@ CONFIG_FILE = click.option("-f", "--config-file", default="mkdocs.yml", show_def
                            help="The project's MkDocs configuration.")
 
 
-@main.command()
+@main.command(short_help="Validate all content without building the site.")
 @CONFIG_FILE
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
 def check(config_file: str, strict: bool) -> None:
@@ -69,7 +69,7 @@ def _fail(exc) -> None:
     sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Start the show notes of an episode of the feed.")
 @CONFIG_FILE
 @click.argument("episode")
 def new(config_file: str, episode: str) -> None:
@@ -90,7 +90,7 @@ def new(config_file: str, episode: str) -> None:
     click.echo(f"wrote {note.path} for {note.episode.title!r} (guid {note.episode.feed.guid})")
 
 
-@main.command()
+@main.command(short_help="Download the feed now; report what changed.")
 @CONFIG_FILE
 @click.option("--force", is_flag=True,
               help="Accept the download even when it lists far fewer episodes than the last good copy.")
@@ -112,7 +112,7 @@ def fetch(config_file: str, force: bool) -> None:
         click.echo(line)
 
 
-@main.command()
+@main.command(short_help="Build the site and push it to gh-pages, safely.")
 @CONFIG_FILE
 @click.option("--remote", default=None, help="Git remote to push to [default: remote_name of "
                                                "mkdocs.yml, origin].")

@@ -67,6 +67,7 @@ def test_links_that_lead_nowhere_are_warnings_with_their_line(project):
 
 def test_every_kind_of_mistake_is_reported_together(project):
     edit(project / NOTE_8, "virtues: [alliances]", "virtues: [aliances]")
+    edit(project / NOTE_8, "(007-building-alliances.md)", "(007-building-aliances.md)")
     (project / "content/episodes/010-next.md").write_text("---\nguid: sbs-2026-010\n---\nSoon.\n")
     edit(project / "content/worksheets/courage.yml", "    prompt: What is the one thing",
          "    promt: What is the one thing")
@@ -83,7 +84,10 @@ def test_every_kind_of_mistake_is_reported_together(project):
         MISSING_9,
         "error: content/worksheets/courage.yml:9: unknown key 'promt' in section 1 (known: id, "
         "title, prompt, fields)",
-        "3 errors, 1 warning; nothing would be generated"]
+        f"warning: {NOTE_8}:6: link to '007-building-aliances.md' leads nowhere: no show notes, "
+        "virtue or page is at content/episodes/007-building-aliances.md (did you mean "
+        "'007-building-alliances.md'?)",
+        "3 errors, 2 warnings; nothing would be generated"]
 
 
 def test_check_without_a_config_file(tmp_path):
