@@ -1,9 +1,11 @@
-"""The table of the plugin's settings in README.md, made from `config.py` so the two cannot drift.
+"""The reference tables in README.md, made from the code so the two cannot drift.
 
-    .venv/bin/python -m generator.configdoc README.md   # rewrites the table between the markers
+    .venv/bin/python -m generator.configdoc README.md   # rewrites every block between its markers
 
-Each row is a key of `PodsiteConfig` in declaration order, its type and default from the
-declared option, and the docstring under it (the same text an editor shows).
+- `config`: a row per key of `PodsiteConfig` in declaration order: its type and default from
+  the declared option, and the docstring under it (the same text an editor shows).
+- `front-matter` and `worksheet`: the key tables of the docstrings of `notes.py` and
+  `worksheet.py`, the modules that read those files.
 """
 
 from __future__ import annotations
@@ -13,10 +15,15 @@ import inspect
 import sys
 from pathlib import Path
 
-from . import config
+from . import config, notes, worksheet
 
-START = "<!-- config-table: start (made by python -m generator.configdoc README.md) -->"
-END = "<!-- config-table: end -->"
+
+def start_marker(name: str) -> str:
+    return f"<!-- {name}: start (made by python -m generator.configdoc README.md) -->"
+
+
+def end_marker(name: str) -> str:
+    return f"<!-- {name}: end -->"
 
 
 def _docstrings() -> dict[str, str]:
@@ -61,12 +68,28 @@ def config_table() -> str:
     return "\n".join(rows)
 
 
-def with_table(readme: str) -> str:
-    """`readme` with the text between the markers replaced by the current table."""
-    before, found, rest = readme.partition(START)
-    if not found or END not in rest:
-        raise ValueError(f"the markers {START!r} and {END!r} are not in the file")
-    return f"{before}{START}\n{config_table()}\n{END}{rest.split(END, 1)[1]}"
+def module_table(module) -> str:
+    """A module docstring from its first `| key` table to the end."""
+    doc = inspect.getdoc(module)
+    return doc[doc.index("\n| key") + 1:].strip()
+
+
+BLOCKS = {
+    "config": config_table,
+    "front-matter": lambda: module_table(notes),
+    "worksheet": lambda: module_table(worksheet),
+}
+
+
+def with_tables(readme: str) -> str:
+    """`readme` with the text between each block's markers replaced by the current text."""
+    for name, make in BLOCKS.items():
+        before, found, rest = readme.partition(start_marker(name))
+        if not found or end_marker(name) not in rest:
+            raise ValueError(f"the markers of {name!r} are not in the file: {start_marker(name)}")
+        readme = (f"{before}{start_marker(name)}\n{make()}\n{end_marker(name)}"
+                  f"{rest.split(end_marker(name), 1)[1]}")
+    return readme
 
 
 def main(argv: list[str]) -> int:
@@ -74,7 +97,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m generator.configdoc README.md", file=sys.stderr)
         return 2
     path = Path(argv[0])
-    path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+    path.write_text(with_tables(path.read_text(encoding="utf-8")), encoding="utf-8")
     return 0
 
 
