@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -143,3 +144,30 @@ def test_an_unreachable_remote(repo, tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot reach the git remote 'origin': ")
     assert result.stderr.endswith("(check the URL with git remote -v, the network and your access)\n")
+
+
+def test_a_deploy_that_lands_while_publishing_is_built_upon(repo, remote, tmp_path):
+    assert podsite(repo, "publish").returncode == 0
+    # a colleague's deploy, ready to land at the worst moment: just before our push
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", "-b", "gh-pages", str(remote), str(other))
+    (other / "index.html").write_text("the colleague's deploy\n")
+    commit_all(other, "Deployed by a colleague")
+    real_git, marker = shutil.which("git"), tmp_path / "raced"
+    wrapper = tmp_path / "bin/git"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\nif [ "$1" = push ] && [ ! -e {marker} ]; then\n'
+                       f'  touch {marker}\n  {real_git} -C {other} push -q origin gh-pages\nfi\n'
+                       f'exec {real_git} "$@"\n')
+    wrapper.chmod(0o755)
+    edit(repo / NOTE_8, "A practical follow-up", "Our follow-up")
+    commit_all(repo, "our edit")
+    result = podsite(repo, "publish", env={"PATH": f"{wrapper.parent}:{os.environ['PATH']}"})
+    assert result.returncode == 0, result.stderr
+    assert marker.exists()
+    assert "someone else published to origin/gh-pages meanwhile; publishing on top of their " \
+           "deploy" in result.stderr
+    history = git(remote, "log", "--format=%s", "gh-pages").splitlines()
+    assert len(history) == 3 and history[1] == "Deployed by a colleague"
+    assert history[0].endswith(" with podsite 0.1.0") and history[2].endswith(" with podsite 0.1.0")
+    assert "Our follow-up" in published(remote, "episodes/auditing-your-alliances/index.html")
