@@ -4,7 +4,8 @@ It runs the same pipeline as a build (`build.load_sources` -> `build.build_site`
 caches), so it finds what a build finds: front matter, unknown virtues, notes for episodes not in
 the feed, episodes without notes, worksheet definitions (and that each PDF keeps its page count).
 On top, `links.check_links` looks at the links between show notes and virtue pages, which a build
-only notices as a broken link in the generated page, far from the line to fix.
+only notices as a broken link in the generated page, far from the line to fix. Links are checked
+even when other problems stopped the build, so one run lists everything.
 """
 
 from __future__ import annotations

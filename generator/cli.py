@@ -130,6 +130,7 @@ def publish(config_file: str, remote: str | None, branch: str | None, message: s
     overwritten; never force-pushes and never touches your local branches.
     """
     from .check import check_project
+    from .errors import Severity
     from .publish import PublishError, PublishOptions, prepare
     from .publish import publish as publish_site
 
@@ -140,7 +141,7 @@ def publish(config_file: str, remote: str | None, branch: str | None, message: s
         git = prepare(settings.root, options.remote)
         result = check_project(settings, Path(config.docs_dir))
         for problem in result.problems:
-            if problem.severity.value != "info":
+            if problem.severity is not Severity.INFO:
                 click.echo(f"{problem.severity.value}: {problem}", err=True)
         if result.failed(strict):
             raise PublishError(f"not published: podsite check found {result.summary()} "

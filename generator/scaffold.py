@@ -99,7 +99,7 @@ def plan_note(settings: build.Settings, which: str) -> NewNote:
     report = Report()
     catalog = build.build_catalog(sources, settings, report)
     if catalog is None:
-        raise PodsiteError(report.errors or [p for p in report.problems])
+        raise PodsiteError(report.errors or report.problems)
     episode = pick_episode(catalog, which, sources.feed_source)
     if episode.note is not None:
         raise PodsiteError.single(Origin(episode.note.path), f"episode {episode.title!r} already "
