@@ -39,6 +39,17 @@ class CheckResult:
         return f"{errors} error{_s(errors)}, {warnings} warning{_s(warnings)}; {made}"
 
 
+def github_annotation(problem: Problem) -> str:
+    """A problem as a GitHub Actions workflow command: shown on the file's line in the run's
+    summary and in pull requests."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(problem.severity, "notice")
+    text = problem.message + "".join(f"\n  - {d}" for d in problem.details)
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    where = problem.origin.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+    place = f" file={where}" + (f",line={problem.origin.line}" if problem.origin.line else "")
+    return f"::{level}{place}::{text}"
+
+
 def _s(n: int) -> str:
     return "" if n == 1 else "s"
 

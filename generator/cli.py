@@ -48,15 +48,20 @@ CONFIG_FILE = click.option("-f", "--config-file", default="mkdocs.yml", show_def
 @main.command(short_help="Validate all content without building the site.")
 @CONFIG_FILE
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
-def check(config_file: str, strict: bool) -> None:
+@click.option("--format", "style", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="github: also print each problem as a GitHub Actions "
+                                      "annotation, shown on the file's line in pull requests.")
+def check(config_file: str, strict: bool, style: str) -> None:
     """Validate the feed, show notes, virtues, worksheets and the links between notes, without
     building the site. Prints one line per problem (path:line: message) and a summary."""
-    from .check import check_project
+    from .check import check_project, github_annotation
 
     settings, config = _load_project(config_file)
     result = check_project(settings, Path(config.docs_dir))
     for problem in result.problems:
         click.echo(f"{problem.severity.value}: {problem}", err=True)
+        if style == "github":
+            click.echo(github_annotation(problem))
     click.echo(result.summary(), err=bool(result.problems))
     if result.failed(strict):
         sys.exit(1)

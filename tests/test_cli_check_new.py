@@ -153,3 +153,25 @@ def test_new_for_an_unknown_episode(project, which, message):
     assert result.stderr == f"error: content/feed.xml: {message}\n"
     assert sorted(p.name for p in (project / "content/episodes").iterdir())[-1] == \
         "008-auditing-alliances.md"
+
+
+def test_check_for_github_actions_annotates_the_line(project):
+    edit(project / NOTE_8, "(007-building-alliances.md)", "(007-building-aliances.md)")
+    result = podsite(project, "check", "--format", "github")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"::notice file=content/feed.xml,line=19::{MISSING_9.split(': ', 2)[2]}",
+        f"::warning file={NOTE_8},line=6::link to '007-building-aliances.md' leads nowhere: no show "
+        "notes, virtue or page is at content/episodes/007-building-aliances.md (did you mean "
+        "'007-building-alliances.md'?)"]
+    # The plain lines are still on stderr for the log.
+    assert f"warning: {NOTE_8}:6: link to '007-building-aliances.md'" in result.stderr
+
+
+def test_github_annotations_escape_what_would_end_the_command():
+    from generator.check import github_annotation
+    from generator.errors import Problem, Severity
+    from generator.model import Origin
+
+    problem = Problem(Severity.ERROR, Origin("notes/a:b,c.md", 3), "100% wrong\nsecond line")
+    assert github_annotation(problem) == "::error file=notes/a%3Ab%2Cc.md,line=3::100%25 wrong%0Asecond line"
