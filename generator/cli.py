@@ -8,17 +8,30 @@ from pathlib import Path
 import click
 
 from . import export
-from .build import build_catalog, generate, load_sources
+from .build import build_catalog, load_sources
+from .check import check_project, github_annotation
 from .config import settings_from
 from .errors import PodsiteError, Report, Severity
+from .fetchcmd import describe, fetch_now
+from .publish import PublishError, PublishOptions, prepare
+from .publish import publish as publish_site
+from .scaffold import plan_note, write_note
 from .urls import Pins, dump_pins, parse_pins, updated_pins
 from .writer import write_file_atomic
 
 
 def _load_settings(config_file: str):
+    return _load_project(config_file)[0]
+
+
+def _load_project(config_file: str):
+    """(Settings, the MkDocs config) of the project whose mkdocs.yml is `config_file`."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
+    if not Path(config_file).is_file():
+        raise click.ClickException(f"{config_file}: not found (run podsite in the project folder, "
+                                   "or pass --config-file)")
     try:
         config = load_config(config_file)
     except ConfigurationError as exc:
@@ -29,7 +42,7 @@ def _load_settings(config_file: str):
     plugin = config.plugins.get("podsite")
     if plugin is None:
         raise click.ClickException(f"{config_file}: the podsite plugin is not listed under 'plugins:'")
-    return settings_from(plugin.config, config.config_file_path, config.use_directory_urls)
+    return settings_from(plugin.config, config.config_file_path, config.use_directory_urls), config
 
 
 @click.group()
@@ -38,31 +51,116 @@ def main() -> None:
     """Build a podcast's website from its RSS feed and Markdown show notes."""
 
 
-@main.command()
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
-              help="The project's MkDocs configuration.")
+CONFIG_FILE = click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
+                           help="The project's MkDocs configuration.")
+
+
+@main.command(short_help="Validate all content without building the site.")
+@CONFIG_FILE
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
-def check(config_file: str, strict: bool) -> None:
-    """Validate the feed, show notes and virtues without building the site."""
-    settings = _load_settings(config_file)
-    try:
-        pages, report = generate(settings)
-        problems = report.problems
-    except PodsiteError as exc:
-        pages, problems = {}, exc.problems
-    for problem in problems:
+@click.option("--format", "style", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="github: also print each problem as a GitHub Actions "
+                                      "annotation, shown on the file's line in pull requests.")
+def check(config_file: str, strict: bool, style: str) -> None:
+    """Validate the feed, show notes, virtues, worksheets and the links between notes, without
+    building the site. Prints one line per problem (path:line: message) and a summary."""
+    settings, config = _load_project(config_file)
+    result = check_project(settings, Path(config.docs_dir))
+    for problem in result.problems:
         click.echo(f"{problem.severity.value}: {problem}", err=True)
-    errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = sum(p.severity is Severity.WARNING for p in problems)
-    click.echo(f"{errors} error(s), {warnings} warning(s); {len(pages)} page(s) would be generated",
-               err=bool(errors or warnings))
-    if errors or (strict and warnings):
+        if style == "github":
+            click.echo(github_annotation(problem))
+    click.echo(result.summary(), err=bool(result.problems))
+    if result.failed(strict):
         sys.exit(1)
 
 
-@main.command()
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
-              help="The project's MkDocs configuration.")
+def _fail(exc) -> None:
+    """Print the problems of a PodsiteError, one `path:line: message` line each, and exit 1."""
+    for problem in exc.problems:
+        click.echo(f"{problem.severity.value}: {problem}", err=True)
+    sys.exit(1)
+
+
+@main.command(short_help="Start the show notes of an episode of the feed.")
+@CONFIG_FILE
+@click.argument("episode")
+def new(config_file: str, episode: str) -> None:
+    """Start the show notes of EPISODE: its number, its guid, or "latest".
+
+    Writes <notes_dir>/<number>-<slug>.md with the front matter filled from the feed (guid,
+    virtues from the item's categories; title and date as comments). Never overwrites a file.
+    """
+    settings = _load_settings(config_file)
+    try:
+        note = plan_note(settings, episode)
+        write_note(settings.root, note)
+    except PodsiteError as exc:
+        _fail(exc)
+    click.echo(f"wrote {note.path} for {note.episode.title!r} (guid {note.episode.feed.guid})")
+
+
+@main.command(short_help="Download the feed now; report what changed.")
+@CONFIG_FILE
+@click.option("--force", is_flag=True,
+              help="Accept the download even when it lists far fewer episodes than the last good copy.")
+def fetch(config_file: str, force: bool) -> None:
+    """Download the feed now and report new, changed and removed episodes.
+
+    Refreshes the last good copy that builds fall back on (also when builds are offline). A
+    download a build would not trust leaves that copy as it was and exits 1.
+    """
+    settings = _load_settings(config_file)
+    try:
+        report = fetch_now(settings, force)
+    except PodsiteError as exc:
+        _fail(exc)
+    for line in describe(report):
+        click.echo(line)
+
+
+@main.command(short_help="Build the site and push it to gh-pages, safely.")
+@CONFIG_FILE
+@click.option("--remote", default=None, help="Git remote to push to [default: remote_name of "
+                                               "mkdocs.yml, origin].")
+@click.option("--branch", default=None, help="Branch to publish to [default: remote_branch of "
+                                               "mkdocs.yml, gh-pages].")
+@click.option("-m", "--message", default=None, help="Commit message [default: Deployed <commit> "
+                                                     "with podsite <version>].")
+@click.option("--strict", is_flag=True, help="Refuse on warnings too (check and build).")
+def publish(config_file: str, remote: str | None, branch: str | None, message: str | None,
+            strict: bool) -> None:
+    """Build the site and push it to the gh-pages branch, like mkdocs gh-deploy, safely.
+
+    Refuses when podsite check finds errors. Fetches the remote branch first and commits on top
+    of it, so a deploy someone else made from another clone is kept, never rejected or
+    overwritten; never force-pushes and never touches your local branches.
+    """
+    settings, config = _load_project(config_file)
+    options = PublishOptions(config_file, Path(config.site_dir), remote or config.remote_name,
+                             branch or config.remote_branch, message, strict)
+    try:
+        git = prepare(settings.root, options.remote)
+        result = check_project(settings, Path(config.docs_dir))
+        for problem in result.problems:
+            if problem.severity is not Severity.INFO:
+                click.echo(f"{problem.severity.value}: {problem}", err=True)
+        if result.failed(strict):
+            raise PublishError(f"not published: podsite check found {result.summary()} "
+                               "(fix them, then publish again)")
+        done = publish_site(options, git, lambda line: click.echo(line, err=True))
+    except PublishError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    where = f"{options.remote}/{options.branch}"
+    if not done.commit:
+        click.echo(f"nothing to publish: {where} already has this site ({done.files} files)")
+    else:
+        click.echo(f"published {done.commit[:12]} to {where} ({done.files} files)")
+
+
+@main.command(short_help="Pin every episode's URL so title edits never move it.")
+@CONFIG_FILE
 def pin(config_file: str) -> None:
     """Pin every episode's URL in the pin file (urls_file, default content/urls.yml).
 
@@ -98,9 +196,8 @@ def pin(config_file: str) -> None:
                f"{len(entries) - added - moved} unchanged")
 
 
-@main.command(name="generate")
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
-              help="The project's MkDocs configuration.")
+@main.command(name="generate", short_help="Write the generated pages as files, for Zensical.")
+@CONFIG_FILE
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write into.  [default: the docs_dir of the configuration]")
 @click.option("--strict", is_flag=True, help="Write nothing on warnings too.")

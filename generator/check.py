@@ -1,0 +1,90 @@
+"""`podsite check`: everything a build would find, plus links that lead nowhere, without building.
+
+It runs the same pipeline as a build (`build.load_sources` -> `build.build_site`, through the same
+caches), so it finds what a build finds: front matter, unknown virtues, notes for episodes not in
+the feed, episodes without notes, worksheet definitions (and that each PDF keeps its page count).
+On top, `links.check_links` looks at the links between show notes and virtue pages, which a build
+only notices as a broken link in the generated page, far from the line to fix. Links are checked
+even when other problems stopped the build, so one run lists everything.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import build, links
+from .cache import build_site_cached
+from .content import display_path
+from .errors import PodsiteError, Problem, Report, Severity
+from .render import episode_path, virtue_path
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: tuple[Problem, ...]
+    pages: int  # how many files a build would generate (0 when there are errors)
+
+    def count(self, severity: Severity) -> int:
+        return sum(p.severity is severity for p in self.problems)
+
+    def failed(self, strict: bool) -> bool:
+        return bool(self.count(Severity.ERROR) or (strict and self.count(Severity.WARNING)))
+
+    def summary(self) -> str:
+        errors, warnings = self.count(Severity.ERROR), self.count(Severity.WARNING)
+        made = f"{self.pages} page{_s(self.pages)} would be generated" if not errors else \
+            "nothing would be generated"
+        return f"{errors} error{_s(errors)}, {warnings} warning{_s(warnings)}; {made}"
+
+
+def github_annotation(problem: Problem) -> str:
+    """A problem as a GitHub Actions workflow command: shown on the file's line in the run's
+    summary and in pull requests."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(problem.severity, "notice")
+    text = problem.message + "".join(f"\n  - {d}" for d in problem.details)
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    where = problem.origin.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+    place = f" file={where}" + (f",line={problem.origin.line}" if problem.origin.line else "")
+    return f"::{level}{place}::{text}"
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def check_project(settings: build.Settings, docs_dir: Path | None = None) -> CheckResult:
+    """Validate the project; `docs_dir` holds the hand-written pages links may point at."""
+    try:
+        sources = build.load_sources(settings)
+    except PodsiteError as exc:
+        return CheckResult(tuple(exc.problems), 0)
+    if settings.cache_dir:
+        pages, report = build_site_cached(sources, settings, build.build_site,
+                                          build._parsed_cache(settings),
+                                          settings.root / settings.templates_dir)
+    else:
+        pages, report = build.build_site(sources, settings)
+    problems = list(report.problems) + _link_problems(sources, settings, pages, docs_dir)
+    return CheckResult(tuple(problems), len(pages))
+
+
+def _link_problems(sources, settings: build.Settings, pages: dict, docs_dir: Path | None):
+    report = Report()
+    catalog = build.build_catalog(sources, settings, Report())  # parsed feed comes from the cache
+    if catalog is None:
+        return []
+    targets = {e.note.path: episode_path(e) for e in catalog.episodes if e.note}
+    targets.update({v.origin.path: virtue_path(v) for v in catalog.virtues})
+    # with errors elsewhere nothing was generated: the pages a link may name are known anyway
+    site_pages = set(pages) | set(targets.values()) | {"index.md", "episodes/index.md",
+                                                       "virtues/index.md"}
+    site_pages.update(f"worksheets/{posixpath.basename(path).rsplit('.', 1)[0]}.md"
+                      for path, _ in sources.worksheets)
+    if docs_dir is not None and docs_dir.is_dir():
+        site_pages.update(display_path(p, docs_dir) for p in docs_dir.rglob("*.md"))
+    texts = dict(sources.notes) | dict(sources.virtues)
+    checked = [links.LinkSource(path, texts[path], page) for path, page in targets.items()]
+    links.check_links(sorted(checked, key=lambda s: s.path), targets, site_pages, report)
+    return list(report.problems)

@@ -1,0 +1,115 @@
+"""`podsite fetch`: download the feed now, keep it as the last good copy, say what changed.
+
+    FeedCache.load (the copy before) -> fetch.fetch_feed (network, the same guards as a build)
+    -> parse both -> diff_feeds (pure: by guid)
+
+It goes to the network even when builds are offline (`feed_offline`, `PODCAST_OFFLINE`): that is
+how an offline project refreshes its copy on purpose. A download that the build would not trust
+(an error answer, a truncated or shrunken feed) leaves the last good copy as it was and fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from . import build, fetch
+from .cache import parse_feed_cached
+from .errors import PodsiteError, Problem, Report, Severity
+from .model import Feed, FeedEpisode, Origin
+
+# What makes an episode "changed", as (name shown, field of FeedEpisode).
+COMPARED = (("title", "title"), ("audio", "enclosure"), ("date", "published"),
+            ("description", "description_html"))
+
+
+@dataclass(frozen=True)
+class FeedDiff:
+    new: tuple[FeedEpisode, ...]
+    changed: tuple[tuple[FeedEpisode, tuple[str, ...]], ...]  # the episode now, what changed
+    removed: tuple[FeedEpisode, ...]
+
+    def summary(self) -> str:
+        return f"{len(self.new)} new, {len(self.changed)} changed, {len(self.removed)} removed"
+
+
+def diff_feeds(before: Feed, after: Feed) -> FeedDiff:
+    """Episodes matched by guid; the order is the feed's (newest first in most feeds)."""
+    old = {e.guid: e for e in before.episodes}
+    now = {e.guid: e for e in after.episodes}
+    changed = []
+    for guid, episode in now.items():
+        if guid in old:
+            fields = tuple(name for name, attr in COMPARED
+                           if getattr(old[guid], attr) != getattr(episode, attr))
+            if fields:
+                changed.append((episode, fields))
+    return FeedDiff(tuple(e for g, e in now.items() if g not in old), tuple(changed),
+                    tuple(e for g, e in old.items() if g not in now))
+
+
+@dataclass(frozen=True)
+class FetchReport:
+    url: str
+    downloaded: bool  # False: the server said the copy is current (304)
+    episodes: int
+    before: fetch.CachedFeed | None
+    diff: FeedDiff | None  # None for a first download or an unchanged feed
+    notes: tuple[Problem, ...]  # e.g. "the feed has moved permanently"
+
+
+def _parse(body: bytes, settings: build.Settings, base_url: str) -> Feed:
+    report = Report()
+    feed = parse_feed_cached(body, settings.feed, report, build._parsed_cache(settings), base_url)
+    if feed is None:
+        raise PodsiteError(report.errors)
+    return feed
+
+
+def fetch_now(settings: build.Settings, force: bool = False) -> FetchReport:
+    """Download the feed of `settings`; PodsiteError when the last good copy could not be replaced."""
+    url = settings.feed
+    if not fetch.is_url(url):
+        raise PodsiteError.single(Origin(url), "the feed is a file, not a URL: there is nothing to "
+                                               "fetch (podsite fetch refreshes the cached copy of a "
+                                               "feed on the web; set feed_url or PODCAST_FEED to it)")
+    cache_dir = settings.root / settings.feed_cache_dir
+    before = fetch.FeedCache(cache_dir, url).load()
+    options = fetch.FetchOptions(settings.feed_timeout, settings.feed_max_bytes,
+                                 settings.feed_shrink_threshold, offline=False,
+                                 force=force or settings.feed_force)
+    result = fetch.fetch_feed(url, cache_dir, options, build._episode_counter(settings))
+    trouble = [p for p in result.problems if p.severity is not Severity.INFO]
+    if trouble or result.body is None:
+        kept = "the last good copy was kept as it was" if before else "nothing was saved"
+        raise PodsiteError([replace(p, severity=Severity.ERROR) for p in trouble] +
+                           [Problem(Severity.ERROR, Origin(url), f"not refreshed: {kept}")])
+    notes = tuple(result.problems)
+    if not result.fresh:  # 304 Not Modified
+        return FetchReport(url, False, before.episodes if before else 0, before, None, notes)
+    after = _parse(result.body, settings, result.base_url)
+    diff = None
+    if before is not None and before.body != result.body:
+        diff = diff_feeds(_parse(before.body, settings, url), after)
+    return FetchReport(url, True, len(after.episodes), before, diff, notes)
+
+
+def describe(report: FetchReport) -> list[str]:
+    """The lines `podsite fetch` prints."""
+    lines = [f"{p.severity.value}: {p}" for p in report.notes]
+    before = report.before
+    if not report.downloaded:
+        lines.append(f"{report.url}: not modified since the copy fetched {before.fetched_at} "
+                     f"({before.episodes} episodes)")
+        return lines
+    if before is None:
+        lines.append(f"{report.url}: first copy saved: {report.episodes} episodes")
+        return lines
+    lines.append(f"{report.url}: downloaded {report.episodes} episodes (the copy before, fetched "
+                 f"{before.fetched_at}, had {before.episodes})")
+    diff = report.diff or FeedDiff((), (), ())
+    lines += [f"new: {e.title!r} (guid {e.guid})" for e in diff.new]
+    lines += [f"changed: {e.title!r} (guid {e.guid}): {', '.join(fields)}" for e, fields in diff.changed]
+    lines += [f"removed: {e.title!r} (guid {e.guid})" for e in diff.removed]
+    lines.append(diff.summary())
+    return lines
+
