@@ -83,6 +83,16 @@ class PodsiteConfig(base.Config):
     downloaded feed lives in `feed_cache_dir`.)"""
 
 
+    listen_fetch = c.Type(bool, default=True)
+    """Download the chapter (podcast:chapters) and transcript (podcast:transcript) files the feed
+    links to, at build time, keeping the last good copy beside the feed's; listeners' browsers
+    never fetch them from a third party. `false` uses only files beside the show notes."""
+
+    subscribe = c.Type(dict, default={})
+    """Podcast apps for the subscribe links, `name: URL` (e.g. `Apple Podcasts: https://...`).
+    The feed's own link (atom:link rel="self") is always offered first."""
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -106,5 +116,7 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str) -> Settin
         worksheet_dir=plugin_config.worksheet_dir,
         worksheet_pdf=plugin_config.worksheet_pdf,
         cache_dir=plugin_config.cache_dir,
+        listen_fetch=plugin_config.listen_fetch,
+        subscribe=tuple((str(k), str(v)) for k, v in plugin_config.subscribe.items()),
         notes_missing=Severity.WARNING if plugin_config.notes_missing == "warn" else Severity.INFO,
     )

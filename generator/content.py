@@ -23,6 +23,7 @@ class Sources:
     worksheets: tuple[tuple[str, str], ...] = ()
     feed_base_url: str = ""  # for relative links in a downloaded feed
     feed_problems: tuple = ()  # what fetching the feed had to say (errors.Problem)
+    listener: "listen_build.ListenerFiles | None" = None  # transcripts and chapter files, read as is
 
 
 def display_path(path: Path, root: Path) -> str:
