@@ -29,7 +29,7 @@ from .errors import Report
 from .listen import Transcript, parse_chapters_json, parse_transcript, person_id
 from .model import Catalog, Chapter, Episode, Person, Podcast
 from .podcast_ns import TRANSCRIPT_PREFERENCE, clock
-from .render import SiteFiles, episode_path, plain_summary
+from .render import SiteFiles, episode_path, plain_summary, relative_path
 
 LOCAL_TRANSCRIPTS = {".vtt": "vtt", ".srt": "srt", ".json": "json"}
 
@@ -119,9 +119,26 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
     return infos
 
 
+def _url_of(path: str) -> str:
+    """The directory URL MkDocs gives a generated page (`use_directory_urls`, the default)."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+@jinja2.pass_context
+def page_url(context, target: str) -> str:
+    """Relative URL from the page being rendered to another generated page, for raw HTML
+    attributes, where MkDocs does not rewrite `.md` links."""
+    here = _url_of(context["here"]).rstrip("/")
+    there = _url_of(target)
+    return (relative_path(there.rstrip("/"), here) + "/") if there else relative_path(".", here)
+
+
 def install(env: jinja2.Environment, infos: dict[str, ListenInfo], subscribe: tuple) -> None:
     env.globals.update(listening=infos, person_path=person_path, subscribe_links=subscribe,
-                       jsonld_episode=jsonld_episode, jsonld_series=jsonld_series)
+                       jsonld_episode=jsonld_episode, jsonld_series=jsonld_series, page_url=page_url)
     env.filters["clock"] = clock
 
 
