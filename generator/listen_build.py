@@ -19,13 +19,13 @@ so the index every visitor downloads stays small; each transcript page has its o
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 
 from . import content, fetch
-from .errors import Report
+from .errors import Report, Severity
 from .listen import Transcript, parse_chapters_json, parse_transcript, person_id
 from .model import Catalog, Chapter, Episode, Person, Podcast
 from .podcast_ns import TRANSCRIPT_PREFERENCE, clock
@@ -85,7 +85,12 @@ def load_listener_files(feed, notes_dir: Path, root: Path, cache_dir: Path | Non
                                      shrink_threshold=0.0, offline=offline)
         for url in dict.fromkeys(urls):
             result = fetch.fetch_feed(url, cache_dir, options, lambda body, base: 1)
-            problems.extend(result.problems)
+            # A missing chapter or transcript file never stops the build: the episode is
+            # shown without it.
+            problems.extend(replace(p, severity=Severity.WARNING, message=p.message.replace(
+                "there is no cached copy to fall back on (check the URL and the connection)",
+                "there is no cached copy: the episode is shown without it"))
+                if p.severity is Severity.ERROR else p for p in result.problems)
             if result.body is not None:
                 remote.append((url, result.body))
     return ListenerFiles(tuple(local), tuple(remote), tuple(problems))
