@@ -23,6 +23,21 @@ class PositiveInt(c.Type):
         return value
 
 
+class SubscribeLinks(c.Type):
+    """`name: URL` pairs; every URL must be http(s)."""
+
+    def __init__(self):
+        super().__init__(dict, default={})
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        for name, url in value.items():
+            if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+                raise base.ValidationError(f"the link for {name!r} must be an http(s) URL, "
+                                           f"not {url!r}")
+        return value
+
+
 class PodsiteConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the generator off (e.g. to preview only the hand-written pages)."""
@@ -88,7 +103,7 @@ class PodsiteConfig(base.Config):
     links to, at build time, keeping the last good copy beside the feed's; listeners' browsers
     never fetch them from a third party. `false` uses only files beside the show notes."""
 
-    subscribe = c.Type(dict, default={})
+    subscribe = SubscribeLinks()
     """Podcast apps for the subscribe links, `name: URL` (e.g. `Apple Podcasts: https://...`).
     The feed's own link (atom:link rel="self") is always offered first."""
 

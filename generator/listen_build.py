@@ -19,6 +19,7 @@ so the index every visitor downloads stays small; each transcript page has its o
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -87,13 +88,19 @@ def load_listener_files(feed, notes_dir: Path, root: Path, cache_dir: Path | Non
             result = fetch.fetch_feed(url, cache_dir, options, lambda body, base: 1)
             # A missing chapter or transcript file never stops the build: the episode is
             # shown without it.
-            problems.extend(replace(p, severity=Severity.WARNING, message=p.message.replace(
-                "there is no cached copy to fall back on (check the URL and the connection)",
-                "there is no cached copy: the episode is shown without it"))
-                if p.severity is Severity.ERROR else p for p in result.problems)
+            problems.extend(_attachment_problem(p) for p in result.problems)
             if result.body is not None:
                 remote.append((url, result.body))
     return ListenerFiles(tuple(local), tuple(remote), tuple(problems))
+
+
+def _attachment_problem(problem):
+    """fetch.py speaks of feeds; say it of a chapter or transcript file, never as an error."""
+    message = re.sub(r" \(\d+ episodes?\)", "", problem.message).replace(
+        "there is no cached copy to fall back on (check the URL and the connection)",
+        "there is no cached copy: the episode is shown without it")
+    severity = Severity.WARNING if problem.severity is Severity.ERROR else problem.severity
+    return replace(problem, severity=severity, message=message)
 
 
 def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> dict[str, ListenInfo]:

@@ -27,6 +27,7 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE_VERSION = "4.10.3"
+VNU_VERSION = "26.9.27"
 TOOLS = ROOT / ".cache" / "test-tools"
 
 EPISODE = "episodes/courage-is-a-small-step-taken-twice/"
@@ -61,7 +62,8 @@ class RangeHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory, shared_cache):
+def built(tmp_path_factory, shared_cache):
+    """(site folder, its URL): the sample project built once, its audio on 127.0.0.1."""
     root = tmp_path_factory.mktemp("browser")
     site = root / "project" / "site"
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(site)))
@@ -82,9 +84,14 @@ def base_url(tmp_path_factory, shared_cache):
     assert result.returncode == 0, result.stderr
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield url
+    yield site, url
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built) -> str:
+    return built[1]
 
 
 @pytest.fixture(scope="module")
@@ -198,16 +205,20 @@ def test_a_worksheet_keeps_its_answers_after_a_reload(page, base_url):
 
 @pytest.fixture(scope="module")
 def axe_script() -> Path:
-    """axe-core from npm, kept in .cache/test-tools/ (never committed)."""
-    script = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.is_file():
+    return npm_tool("axe-core", AXE_VERSION, "axe.min.js")
+
+
+def npm_tool(package: str, version: str, file: str) -> Path:
+    """A file of an npm package, installed once into .cache/test-tools/ (never committed)."""
+    path = TOOLS / "node_modules" / package / file
+    if not path.is_file():
         npm = shutil.which("npm")
-        assert npm, "npm is needed for axe-core (scripts/install-system-deps installs it)"
+        assert npm, f"npm is needed for {package} (scripts/install-system-deps installs it)"
         TOOLS.mkdir(parents=True, exist_ok=True)
         subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix",
-                        str(TOOLS), f"axe-core@{AXE_VERSION}"], check=True, capture_output=True,
+                        str(TOOLS), f"{package}@{version}"], check=True, capture_output=True,
                        timeout=300, env={**os.environ, "npm_config_update_notifier": "false"})
-    return script
+    return path
 
 
 AXE_PAGES = ["", "episodes/", EPISODE, "virtues/courage/", "people/tomas-ferreira/",
@@ -225,3 +236,29 @@ def test_axe_finds_no_accessibility_violations(page, base_url, axe_script, path)
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
       })).violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))""")
     assert violations == [], json.dumps(violations, indent=1)
+
+
+# Errors in Material for MkDocs' own markup (base.html and partials/nav.html), which the theme
+# writes on every page whatever the content; everything else must be valid.
+MATERIAL_MARKUP = [
+    ("Attribute \u201cautocomplete\u201d is only allowed when the input type is", 'class="md-toggle"'),
+    ("The value of the \u201cfor\u201d attribute of the \u201clabel\u201d element must be the ID of a "
+     "non-hidden form control.", 'for="__toc"'),
+    ("Bad value \u201c\u201d for attribute \u201ctabindex\u201d on element \u201clabel\u201d", 'class="md-nav__link"'),
+]
+
+
+def test_the_nu_html_checker_finds_no_errors_in_what_podsite_writes(built):
+    site, _ = built
+    vnu = npm_tool("vnu-jar", VNU_VERSION, "build/dist/vnu.jar")
+    java = shutil.which("java")
+    assert java, "the Nu HTML checker needs Java (scripts/install-system-deps installs it)"
+    result = subprocess.run([java, "-jar", str(vnu), "--errors-only", "--format", "json",
+                             "--skip-non-html", str(site)], capture_output=True, text=True,
+                            timeout=300)
+    messages = json.loads(result.stderr)["messages"]
+    checked = {m["url"] for m in messages} | {p.as_uri() for p in site.rglob("*.html")}
+    assert len(checked) > 20
+    errors = [m for m in messages if not any(m["message"].startswith(text) and known in m.get("extract", "")
+                                             for text, known in MATERIAL_MARKUP)]
+    assert errors == [], json.dumps(errors[:10], indent=1, ensure_ascii=False)
