@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 
-from . import content, fetch, worksheet_build
+from . import content, fetch, listen_build, worksheet_build
 from .cache import build_site_cached, parse_feed_cached
 from .errors import PodsiteError, Report, Severity
 from .merge import merge
@@ -52,6 +52,8 @@ class Settings:
     feed_shrink_threshold: float = 0.5
     feed_offline: bool = False
     feed_force: bool = False
+    listen_fetch: bool = True  # download the chapter and transcript files the feed names
+    subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
 
 
 _CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z", re.S)
@@ -90,7 +92,7 @@ def load_feed(settings: Settings) -> tuple[fetch.FetchResult, str]:
 
 def load_sources(settings: Settings) -> content.Sources:
     result, feed_source = load_feed(settings)
-    return content.Sources(
+    sources = content.Sources(
         feed_bytes=result.body,
         feed_source=feed_source,
         feed_base_url=result.base_url,
@@ -100,6 +102,19 @@ def load_sources(settings: Settings) -> content.Sources:
         worksheets=content.load_worksheet_folder(settings.root / settings.worksheet_dir, settings.root),
         urls=content.load_optional_text(settings.urls_file, settings.root) if settings.urls_file else None,
     )
+    return replace(sources, listener=load_listener(sources, settings))
+
+
+def load_listener(sources: content.Sources, settings: Settings) -> listen_build.ListenerFiles:
+    """Transcripts beside the notes; chapter and transcript files the feed links to."""
+    feed = None
+    if settings.listen_fetch and sources.feed_bytes and b"podcastindex.org/namespace" in sources.feed_bytes:
+        feed = parse_feed_cached(sources.feed_bytes, sources.feed_source, Report(),
+                                 _parsed_cache(settings), sources.feed_base_url)
+    return listen_build.load_listener_files(
+        feed, settings.root / settings.notes_dir, settings.root,
+        settings.root / settings.feed_cache_dir / "attachments", settings.feed_offline,
+        settings.feed_timeout)
 
 
 def build_catalog(sources: content.Sources, settings: Settings, report: Report) -> Catalog | None:
@@ -129,9 +144,14 @@ def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, 
         return {}, report
     env = make_environment(settings.root / settings.templates_dir)
     env.globals["worksheets"] = links = worksheet_build.sheet_links(sheets, settings.worksheet_pdf)
+    listener = sources.listener or listen_build.ListenerFiles()
+    report.problems.extend(listener.problems)
+    infos = listen_build.listener_infos(catalog, listener, report)
+    listen_build.install(env, infos, settings.subscribe, settings.directory_urls)
     try:
         pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest,
                                                                 settings.directory_urls))
+        pages.update(listen_build.render_listener_pages(catalog, infos, env))
         pages.update(worksheet_build.render_worksheets(sheets, catalog, env, links, report))
         if settings.worksheet_pdf and sheets:
             cache = settings.root / settings.cache_dir / "worksheets" if settings.cache_dir else None

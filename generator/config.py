@@ -23,6 +23,21 @@ class PositiveInt(c.Type):
         return value
 
 
+class SubscribeLinks(c.Type):
+    """`name: URL` pairs; every URL must be http(s)."""
+
+    def __init__(self):
+        super().__init__(dict, default={})
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        for name, url in value.items():
+            if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+                raise base.ValidationError(f"the link for {name!r} must be an http(s) URL, "
+                                           f"not {url!r}")
+        return value
+
+
 class PodsiteConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the generator off (e.g. to preview only the hand-written pages)."""
@@ -87,6 +102,16 @@ class PodsiteConfig(base.Config):
     downloaded feed lives in `feed_cache_dir`.)"""
 
 
+    listen_fetch = c.Type(bool, default=True)
+    """Download the chapter (podcast:chapters) and transcript (podcast:transcript) files the feed
+    links to, at build time, keeping the last good copy beside the feed's; listeners' browsers
+    never fetch them from a third party. `false` uses only files beside the show notes."""
+
+    subscribe = SubscribeLinks()
+    """Podcast apps for the subscribe links, `name: URL` (e.g. `Apple Podcasts: https://...`).
+    The feed's own link (atom:link rel="self") is always offered first."""
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -113,5 +138,7 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         cache_dir=plugin_config.cache_dir,
         urls_file=plugin_config.urls_file,
         directory_urls=directory_urls,
+        listen_fetch=plugin_config.listen_fetch,
+        subscribe=tuple((str(k), str(v)) for k, v in plugin_config.subscribe.items()),
         notes_missing=Severity.WARNING if plugin_config.notes_missing == "warn" else Severity.INFO,
     )

@@ -24,6 +24,7 @@ class Sources:
     feed_base_url: str = ""  # for relative links in a downloaded feed
     feed_problems: tuple = ()  # what fetching the feed had to say (errors.Problem)
     urls: tuple[str, str] | None = None  # the pin file (display path, text), if there is one
+    listener: "listen_build.ListenerFiles | None" = None  # transcripts and chapter files, read as is
 
 
 def display_path(path: Path, root: Path) -> str:

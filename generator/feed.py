@@ -28,6 +28,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import feedparser
 import nh3
 
+from . import podcast_ns
 from .errors import Report
 from .model import Enclosure, Feed, FeedEpisode, Origin, Podcast
 
@@ -196,6 +197,11 @@ EPISODE_FIELDS = {
     "link": _link,
     "description_html": _description,
     "categories": _categories,
+    # listener tags (podcast_ns.py); persons and transcripts are read again by the second pass
+    "chapters": lambda e, b: podcast_ns.psc_chapters(e, absolute_url, b),
+    "chapters_url": lambda e, b: podcast_ns.chapters_url(e, absolute_url, b),
+    "transcripts": lambda e, b: podcast_ns.fallback_transcripts(e, absolute_url, b),
+    "persons": lambda e, b: podcast_ns.fallback_persons(e, absolute_url, b),
 }
 
 PODCAST_FIELDS = {
@@ -205,6 +211,9 @@ PODCAST_FIELDS = {
     "image": _image,
     "author": _text("author"),
     "language": lambda f, b: (f.get("language") or "").strip(),
+    "feed_url": lambda f, b: absolute_url(next((link.get("href") for link in f.get("links") or []
+                                                 if link.get("rel") == "self"), ""), b),
+    "persons": lambda f, b: podcast_ns.fallback_persons(f, absolute_url, b),
 }
 
 
@@ -255,10 +264,18 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     lines = _item_lines(data)
     if len(lines) != len(parsed.entries):
         lines = [None] * len(parsed.entries)
+    extras = podcast_ns.item_extras(data)
+    if extras is not None and len(extras[1]) == len(parsed.entries):
+        podcast = _with_extras(podcast, extras[0], base)
+        item_extras = extras[1]
+    else:
+        item_extras = [None] * len(parsed.entries)
     episodes: list[FeedEpisode] = []
     seen: dict[str, FeedEpisode] = {}
-    for entry, line in zip(parsed.entries, lines):
+    for entry, line, extra in zip(parsed.entries, lines, item_extras):
         fields = {name: read(entry, base) for name, read in EPISODE_FIELDS.items()}
+        if extra is not None:
+            fields.update(_extra_fields(extra, base))
         guid = _episode_id(entry, fields)
         if not fields["title"]:
             fields["title"] = _fallback_title(fields)
@@ -275,6 +292,18 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
                              "that this is the podcast's full feed, not an empty or paged one)")
         return None
     return Feed(podcast, tuple(episodes))
+
+
+def _extra_fields(extra: podcast_ns.Extras, base: str) -> dict:
+    links = (podcast_ns.transcript_link(a, absolute_url, base) for a in extra.transcripts)
+    people = (podcast_ns.person(text, a, absolute_url, base) for text, a in extra.persons)
+    return {"transcripts": tuple(t for t in links if t), "persons": tuple(p for p in people if p)}
+
+
+def _with_extras(podcast: Podcast, channel: podcast_ns.Extras, base: str) -> Podcast:
+    if not channel.persons:
+        return podcast
+    return Podcast(**{**podcast.__dict__, "persons": _extra_fields(channel, base)["persons"]})
 
 
 def _fallback_title(fields: dict) -> str:

@@ -29,6 +29,34 @@ class Enclosure:
 
 
 @dataclass(frozen=True)
+class Chapter:
+    """A point in an episode a listener can jump to: `start` in seconds."""
+
+    start: float
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A host or guest (podcast:person, or `people:` in the show notes)."""
+
+    name: str
+    role: str = "guest"  # podcast:person roles, lower case: host, guest, ...
+    url: str = ""
+    image: str = ""
+
+
+@dataclass(frozen=True)
+class TranscriptLink:
+    """A transcript the feed points at (podcast:transcript); read by `listen_build`."""
+
+    url: str
+    type: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
 class Podcast:
     """The channel of the feed."""
 
@@ -39,6 +67,8 @@ class Podcast:
     author: str = ""
     language: str = ""
     origin: Origin = field(default=Origin(""), compare=False)
+    feed_url: str = ""  # the feed's own URL (atom:link rel="self"), for subscribe links
+    persons: tuple[Person, ...] = ()  # podcast:person of the channel (usually the hosts)
 
 
 @dataclass(frozen=True)
@@ -57,6 +87,10 @@ class FeedEpisode:
     description_html: str = ""  # already sanitised by feed.py
     categories: tuple[str, ...] = ()
     origin: Origin = field(default=Origin(""), compare=False)
+    chapters: tuple[Chapter, ...] = ()  # Podlove Simple Chapters, inline in the item
+    chapters_url: str = ""  # podcast:chapters (JSON), read by `listen_build`
+    transcripts: tuple[TranscriptLink, ...] = ()
+    persons: tuple[Person, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +113,8 @@ class ShowNote:
     origin: Origin = field(default=Origin(""), compare=False)
     # line of each front-matter key, for messages that point at the key itself
     key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+    chapters: tuple[Chapter, ...] = ()  # front matter `chapters:`
+    people: tuple[Person, ...] = ()  # front matter `people:`
 
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key, self.origin.line)

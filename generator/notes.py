@@ -9,6 +9,8 @@ Show-note front matter (every key optional):
 | `virtues`     | virtue ids (file names in the virtues folder) this episode is about       |
 | `slug`        | the episode's URL: `/episodes/<slug>/` (pins it when the title changes)   |
 | `description` | one-line summary for search engines and link previews                     |
+| `chapters`    | chapters with start times (see `listen.py`); override the feed's          |
+| `people`      | hosts and guests, each gets a page listing their episodes (`listen.py`)   |
 
 With neither `guid` nor `episode`, a file name starting with digits (`007-courage.md`) names the
 episode number. Virtue front matter: `title` (required), `summary`, `order`.
@@ -21,10 +23,11 @@ from dataclasses import dataclass
 
 import yaml
 
+from . import listen
 from .errors import Report
 from .model import Origin, ShowNote, Virtue
 
-NOTE_KEYS = ("guid", "episode", "virtues", "slug", "description")
+NOTE_KEYS = ("guid", "episode", "virtues", "slug", "description", "chapters", "people")
 VIRTUE_KEYS = ("title", "summary", "order")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FENCE = re.compile(r"^---[ \t]*\r?\n", re.M)
@@ -131,6 +134,9 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
                      f"slug {slug!r} may only hold lower-case letters, digits and single hyphens "
                      "(e.g. slug: building-alliances)")
 
+    chapters = listen.note_chapters(fm.values.get("chapters"), path, fm.lines.get("chapters"), report)
+    people = listen.note_people(fm.values.get("people"), path, fm.lines.get("people"), report)
+
     if len(report.errors) > errors_before:
         return None
     return ShowNote(
@@ -143,6 +149,8 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
         body=fm.body.strip() + "\n" if fm.body.strip() else "",
         origin=Origin(path, 1),
         key_lines=tuple(fm.lines.items()),
+        chapters=chapters,
+        people=people,
     )
 
 

@@ -37,7 +37,7 @@ def test_every_command_has_help(command):
 def test_check_passes_the_sample(project):
     result = podsite(project, "check", "--strict")
     assert result.exit_code == 0
-    assert result.stderr.splitlines() == [MISSING_9, "0 errors, 0 warnings; 28 pages would be generated"]
+    assert result.stderr.splitlines() == [MISSING_9, "0 errors, 0 warnings; 33 pages would be generated"]
 
 
 def test_links_that_lead_nowhere_are_warnings_with_their_line(project):
@@ -61,7 +61,7 @@ def test_links_that_lead_nowhere_are_warnings_with_their_line(project):
         f"warning: {NOTE_8}:28: link to '../episodes/missing.md' leads nowhere: no show notes, "
         "virtue or page is at content/episodes/missing.md (link to a show-notes or virtue file "
         "relative to this one, e.g. ../virtues/courage.md)",
-        "0 errors, 3 warnings; 28 pages would be generated"]
+        "0 errors, 3 warnings; 33 pages would be generated"]
     assert podsite(project, "check", "--strict").exit_code == 1
 
 
@@ -76,7 +76,7 @@ def test_every_kind_of_mistake_is_reported_together(project):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "warning: content/episodes/003-speaking-up.md:2: unknown front matter key 'titel' (known: "
-        "guid, episode, virtues, slug, description)",
+        "guid, episode, virtues, slug, description, chapters, people)",
         "error: content/episodes/010-next.md:2: no episode in the feed has guid 'sbs-2026-010' "
         "(check it against content/feed.xml, or delete this note)",
         f"error: {NOTE_8}:3: unknown virtue 'aliances' (known: alliances, courage, curiosity, "

@@ -118,7 +118,7 @@ def test_unknown_front_matter_key_is_a_warning():
     note = ("content/episodes/001-first.md", "---\nguid: ep-1\nvirtue: courage\n---\nHi.\n")
     _, problems = run(note, GOOD_NOTE_2)
     assert problems == ["warning: content/episodes/001-first.md:3: unknown front matter key 'virtue' "
-                        "(known: guid, episode, virtues, slug, description)"]
+                        "(known: guid, episode, virtues, slug, description, chapters, people)"]
 
 
 def test_bad_slug():

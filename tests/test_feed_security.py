@@ -39,9 +39,16 @@ def test_hostile_fields_golden(hostile_pages, page, update_golden):
     assert hostile_pages[page] == target.read_text(encoding="utf-8")
 
 
+_JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
 def test_dangerous_urls_never_become_links(hostile_pages):
     # Page bodies only: the front matter holds the title as YAML text, never as Markdown.
     text = "\n".join(v.split("\n---\n", 1)[-1] for v in hostile_pages.values() if isinstance(v, str))
+    # JSON-LD holds feed text as JSON data, where nothing can close the element early
+    blocks = _JSON_LD.findall(text)
+    assert blocks and all(json.loads(b) and "<" not in b for b in blocks)
+    text = _JSON_LD.sub("", text)
     assert not re.search(r"(?:href|src)=\"?\s*(?:javascript|data):", text, re.I)
     assert not re.search(r"\]\(\s*(?:javascript|data):", text, re.I)  # Markdown links
     assert not re.search(r"<[a-z][^>]*\son\w+\s*=", text, re.I)  # event handlers in a tag
@@ -59,6 +66,7 @@ def test_built_site_has_no_script_from_the_feed(project):
         parsed = _Attributes()
         parsed.feed(page.read_text())
         assert not [s for s in parsed.scripts if "alert(" in s], page
+        assert all(json.loads(data) and "<" not in data for data in parsed.json_ld), page
         assert not [a for a in parsed.attributes if a[1].startswith("on")], page
         assert not [a for a in parsed.attributes if a[1] in ("href", "src", "srcset", "content")
                     and a[2].strip().lower().startswith(("javascript:", "data:"))], page
@@ -76,18 +84,23 @@ class _Attributes(HTMLParser):
         super().__init__()
         self.attributes: list[tuple[str, str, str]] = []
         self.scripts: list[str] = []
+        self.json_ld: list[str] = []  # structured data: JSON, never run
         self._in_script = False
+        self._in_json = False
 
     def handle_starttag(self, tag, attrs):
         self.attributes += [(tag, name.lower(), value or "") for name, value in attrs]
-        self._in_script = tag == "script"
+        self._in_json = tag == "script" and ("type", "application/ld+json") in attrs
+        self._in_script = tag == "script" and not self._in_json
 
     def handle_endtag(self, tag):
-        self._in_script = False
+        self._in_script = self._in_json = False
 
     def handle_data(self, data):
         if self._in_script:
             self.scripts.append(data)
+        elif self._in_json:
+            self.json_ld.append(data)
 
 
 def test_external_entities_are_never_resolved(tmp_path):

@@ -51,7 +51,7 @@ def test_generate_writes_the_plugins_pages_into_docs_dir(project):
 def test_mkdocs_without_the_plugin_builds_the_generated_files_with_no_broken_link(project):
     assert podsite(project, "generate").returncode == 0
     config = (project / "mkdocs.yml").read_text()
-    start, end = config.index("  - podsite:"), config.index("home_latest: 5") + len("home_latest: 5\n")
+    start, end = config.index("  - podsite:"), config.index("\n\n", config.index("  - podsite:")) + 1
     (project / "plain.yml").write_text(config[:start] + config[end:])
     assert "podsite" not in (project / "plain.yml").read_text().split("plugins:")[1].split("nav:")[0]
 
@@ -86,7 +86,7 @@ def test_generate_refuses_on_content_errors_and_writes_nothing(project):
         "(add content/episodes/questions-worth-asking-your-sceptics.md with 'guid: \"sbs-2026-009\"' "
         "in its front matter)\n"
         "nothing was written\n")
-    assert sorted(os.listdir(project / "content/pages")) == ["about.md"]
+    assert sorted(os.listdir(project / "content/pages")) == ["about.md", "media"]
 
 
 def test_generate_refuses_an_output_folder_among_the_sources(project):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 
 from generator.build import Settings, generate
+from generator.config import settings_from
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "sample"
@@ -14,7 +17,14 @@ GOLDEN = Path(__file__).parent / "golden" / "sample"
 
 @pytest.fixture(scope="module")
 def sample_pages() -> dict[str, str]:
-    pages, report = generate(Settings(root=ROOT, feed="content/feed.xml"))
+    """The pages of the sample project as its mkdocs.yml configures them (no caches)."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("PODCAST_FEED", "PODCAST_OFFLINE", "PODCAST_FEED_FORCE"):
+            env.delenv(name, raising=False)
+        config = load_config(str(ROOT / "mkdocs.yml"))
+        settings = settings_from(config.plugins["podsite"].config, config.config_file_path,
+                                 config.use_directory_urls)
+    pages, report = generate(replace(settings, cache_dir=""))
     assert not report.errors
     return pages
 

@@ -68,7 +68,8 @@ def test_mkdocs_build_publishes_the_page_and_both_pdfs(project, pages):
     html = (site / "worksheets/alliances/index.html").read_text(encoding="utf-8")
     assert '<a class="md-button" href="../alliances-a4.pdf">A4</a>' in html
     assert '<a class="md-button" href="../alliances-letter.pdf">US Letter</a>' in html
-    assert 'localStorage' in html and "@media print" in html
+    assert 'localStorage' in html and 'assets/podsite/podsite.css"' in html
+    assert "@media print" in (site / "assets/podsite/podsite.css").read_text(encoding="utf-8")
     for page in ("virtues/alliances/index.html", "episodes/auditing-your-alliances/index.html"):
         text = (site / page).read_text(encoding="utf-8")
         assert '<a href="../../worksheets/alliances/">Alliances audit</a>' in text, page

@@ -1,0 +1,218 @@
+"""Chapters, people and transcripts from show notes and files. Pure: text in, records out.
+
+Show-note front matter (both optional):
+
+    chapters:                        # or "0:20 Noticing" strings
+      - {start: "0:00", title: Welcome}
+      - {start: "0:20", title: Noticing, url: https://example.org/}
+    people:
+      - {name: Ana Ruiz, role: host}
+      - {name: Sam Okafor, role: guest, url: https://example.org/sam}
+
+Transcripts: WebVTT (`<v Speaker>` voice tags), SRT (a `Speaker:` prefix names the speaker),
+Podcasting 2.0 JSON (`segments` with `speaker`, `startTime`, `body`) and HTML (sanitised, shown
+as it is). Consecutive cues of one speaker are joined into one paragraph with its start time.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+
+import nh3
+from markdown.extensions.toc import slugify
+
+from .errors import Report
+from .model import Chapter, Origin, Person
+from .podcast_ns import parse_time
+
+ROLES_SHOWN_FIRST = ("host", "co-host", "guest")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Consecutive words of one speaker; `start` in seconds, or None when untimed."""
+
+    start: float | None
+    speaker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    source: str  # path or URL it was read from
+    paragraphs: tuple[Paragraph, ...] = ()
+    html: str = ""  # an HTML transcript, sanitised (then `paragraphs` is empty)
+
+    @property
+    def words(self) -> int:
+        text = " ".join(p.text for p in self.paragraphs) or nh3.clean(self.html, tags=set())
+        return len(text.split())
+
+
+def person_id(name: str) -> str:
+    return slugify(name, "-") or "person"
+
+
+# --- front matter -----------------------------------------------------------------------------
+
+
+def note_chapters(raw, path: str, line: int | None, report: Report) -> tuple[Chapter, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        report.error(Origin(path, line), "'chapters' must be a list "
+                                         '(e.g. chapters: [{start: "0:00", title: Welcome}])')
+        return ()
+    chapters = []
+    for n, item in enumerate(raw, 1):
+        if isinstance(item, str) and " " in item.strip():
+            start_text, title = item.strip().split(None, 1)
+            item = {"start": start_text, "title": title}
+        if not isinstance(item, dict):
+            report.error(Origin(path, line), f"chapter {n} must be 'start' and 'title' "
+                                             '(e.g. - {start: "12:30", title: Naming})')
+            continue
+        start = parse_time(item.get("start"))
+        title = " ".join(str(item.get("title") or "").split())
+        if start is None:
+            report.error(Origin(path, line), f"chapter {n} has no valid start time "
+                                             f"({item.get('start')!r}; write MM:SS or HH:MM:SS, "
+                                             'quoted, e.g. start: "12:30")')
+            continue
+        if not title:
+            report.error(Origin(path, line), f"chapter {n} has no title (add title: ...)")
+            continue
+        chapters.append(Chapter(start, title, str(item.get("url") or "").strip()))
+    return tuple(sorted(chapters, key=lambda c: c.start))
+
+
+def note_people(raw, path: str, line: int | None, report: Report) -> tuple[Person, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        report.error(Origin(path, line), "'people' must be a list (e.g. people: [{name: Ana Ruiz, "
+                                         "role: host}])")
+        return ()
+    people = []
+    for n, item in enumerate(raw, 1):
+        if isinstance(item, str):
+            item = {"name": item}
+        name = " ".join(str(item.get("name") or "").split()) if isinstance(item, dict) else ""
+        if not name:
+            report.error(Origin(path, line), f"person {n} has no name (e.g. - {{name: Ana Ruiz, "
+                                             "role: guest}})")
+            continue
+        people.append(Person(name, str(item.get("role") or "guest").strip().lower(),
+                             str(item.get("url") or "").strip(), str(item.get("image") or "").strip()))
+    return tuple(people)
+
+
+# --- chapters JSON (podcast:chapters) -----------------------------------------------------------
+
+
+def parse_chapters_json(data: bytes, source: str, report: Report) -> tuple[Chapter, ...]:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        report.warning(Origin(source), f"chapters file is not JSON ({exc}); the episode is shown "
+                                       "without chapters (ask the feed's host to fix it)")
+        return ()
+    items = doc.get("chapters") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        report.warning(Origin(source), "chapters file has no 'chapters' list; the episode is shown "
+                                       "without chapters")
+        return ()
+    chapters = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("toc") is False:
+            continue
+        start = parse_time(item.get("startTime"))
+        title = " ".join(str(item.get("title") or "").split())
+        if start is not None and title:
+            url = str(item.get("url") or "")
+            chapters.append(Chapter(start, title, url if url.startswith(("http://", "https://")) else ""))
+    return tuple(sorted(chapters, key=lambda c: c.start))
+
+
+# --- transcripts --------------------------------------------------------------------------------
+
+_TIMING = re.compile(r"^\s*([\d:.,]+)\s+-->\s+([\d:.,]+)")
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_TAG = re.compile(r"<[^>]*>")
+_SPEAKER_PREFIX = re.compile(r"^([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}):\s+(.*)$", re.S)
+
+
+def _cue_text(lines: list[str]) -> tuple[str, str]:
+    """(speaker, plain text) of a cue's lines."""
+    text = " ".join(lines)
+    voice = _VOICE.search(text)
+    speaker = voice.group(1).strip() if voice else ""
+    plain = html.unescape(_TAG.sub("", text))
+    plain = " ".join(plain.split())
+    if not speaker:
+        prefixed = _SPEAKER_PREFIX.match(plain)
+        if prefixed:
+            speaker, plain = prefixed.group(1), prefixed.group(2)
+    return speaker, plain
+
+
+def _cues(text: str) -> list[tuple[float, str, str]]:
+    cues = []
+    for block in re.split(r"\r?\n\s*\r?\n", text.replace("\r\n", "\n")):
+        lines = [line for line in block.split("\n") if line.strip()]
+        for i, line in enumerate(lines):
+            timing = _TIMING.match(line)
+            if timing:
+                start = parse_time(timing.group(1))
+                speaker, plain = _cue_text(lines[i + 1:])
+                if start is not None and plain:
+                    cues.append((start, speaker, plain))
+                break
+    return cues
+
+
+def _paragraphs(cues: list[tuple[float | None, str, str]]) -> tuple[Paragraph, ...]:
+    paragraphs: list[Paragraph] = []
+    for start, speaker, text in cues:
+        last = paragraphs[-1] if paragraphs else None
+        if last is not None and (speaker == last.speaker) and len(last.text) < 1200:
+            paragraphs[-1] = Paragraph(last.start, speaker, f"{last.text} {text}")
+        else:
+            paragraphs.append(Paragraph(start, speaker, text))
+    return tuple(paragraphs)
+
+
+def parse_transcript(data: bytes, kind: str, source: str, report: Report) -> Transcript | None:
+    """`kind` is vtt, srt, json or html (see podcast_ns.TRANSCRIPT_TYPES)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.warning(Origin(source), "transcript is not UTF-8 text; the episode is shown "
+                                       "without it (save it as UTF-8)")
+        return None
+    if kind == "html":
+        return Transcript(source, html=nh3.clean(text, tags={"p", "br", "b", "strong", "em", "i",
+                                                              "cite", "span", "ul", "li"}).strip())
+    if kind == "json":
+        try:
+            doc = json.loads(text)
+            cues = [(parse_time(s.get("startTime")), " ".join(str(s.get("speaker") or "").split()),
+                     " ".join(str(s.get("body") or "").split())) for s in doc["segments"]]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            report.warning(Origin(source), f"transcript is not Podcasting 2.0 JSON ({exc}); the "
+                                           "episode is shown without it")
+            return None
+        cues = [c for c in cues if c[2]]
+    else:
+        if kind == "vtt" and not text.lstrip().startswith("WEBVTT"):
+            report.warning(Origin(source, 1), "WebVTT transcript does not start with 'WEBVTT'; "
+                                              "read it anyway")
+        cues = _cues(text)
+    if not cues:
+        report.warning(Origin(source), "transcript has no cues with times and text; the episode "
+                                       "is shown without it")
+        return None
+    return Transcript(source, _paragraphs(cues))

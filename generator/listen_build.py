@@ -1,0 +1,246 @@
+"""Chapters, people and transcripts of each episode, and the pages they get.
+
+    load_listener_files (I/O: files beside the notes, and chapter/transcript URLs of the feed,
+                         downloaded with fetch.py's last-good cache, never by the listener)
+    -> listener_infos (pure: which source wins, parsed) -> render_listener_pages (pure)
+
+Which source wins, per episode:
+
+| what        | first                          | then                            | then                    |
+|-------------|--------------------------------|---------------------------------|-------------------------|
+| chapters    | note front matter `chapters:`  | feed `psc:chapters` (inline)    | feed `podcast:chapters` |
+| people      | note front matter `people:`    | item `podcast:person`           | channel `podcast:person`|
+| transcript  | file beside the note (`.vtt`, `.srt`, `.json`) | feed `podcast:transcript` (VTT, SRT, JSON, HTML) | |
+
+Transcripts get pages of their own (`transcripts/<slug>/`), left out of the site's search index
+so the index every visitor downloads stays small; each transcript page has its own find box.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import jinja2
+
+from . import content, fetch
+from .errors import Report, Severity
+from .listen import Transcript, parse_chapters_json, parse_transcript, person_id
+from .model import Catalog, Chapter, Episode, Person, Podcast
+from .podcast_ns import TRANSCRIPT_PREFERENCE, clock
+from .render import SiteFiles, episode_path, plain_summary, relative_path
+
+LOCAL_TRANSCRIPTS = {".vtt": "vtt", ".srt": "srt", ".json": "json"}
+
+
+@dataclass(frozen=True)
+class ListenerFiles:
+    """What the listener features read from disk and network, before parsing."""
+
+    local: tuple[tuple[str, bytes], ...] = ()  # (path beside the notes, bytes)
+    remote: tuple[tuple[str, bytes], ...] = ()  # (URL from the feed, bytes)
+    problems: tuple = ()  # errors.Problem from downloading
+
+
+@dataclass(frozen=True)
+class ListenInfo:
+    chapters: tuple[Chapter, ...]
+    people: tuple[tuple[str, Person], ...]  # (person id, person)
+    transcript: Transcript | None
+    transcript_path: str | None  # generated page, e.g. transcripts/<slug>.md
+
+
+def transcript_path(episode: Episode) -> str:
+    return f"transcripts/{episode.slug}.md"
+
+
+def person_path(pid: str) -> str:
+    return f"people/{pid}.md"
+
+
+def _preferred(links):
+    ranked = sorted(links, key=lambda t: TRANSCRIPT_PREFERENCE.index(t.type))
+    return ranked[0] if ranked else None
+
+
+def load_listener_files(feed, notes_dir: Path, root: Path, cache_dir: Path | None,
+                        offline: bool, timeout: float) -> ListenerFiles:
+    """Transcript files beside the notes, and the chapter and transcript URLs the feed names."""
+    local = []
+    if notes_dir.is_dir():
+        for path in sorted(notes_dir.rglob("*")):
+            if path.suffix in LOCAL_TRANSCRIPTS and path.is_file() and not path.name.startswith("."):
+                local.append((content.display_path(path, root), path.read_bytes()))
+    remote, problems = [], []
+    if feed is not None and cache_dir is not None:
+        urls = []
+        for episode in feed.episodes:
+            if episode.chapters_url and not episode.chapters:
+                urls.append(episode.chapters_url)
+            best = _preferred(episode.transcripts)
+            if best is not None:
+                urls.append(best.url)
+        options = fetch.FetchOptions(timeout=timeout, max_bytes=20 * 1024 * 1024,
+                                     shrink_threshold=0.0, offline=offline)
+        for url in dict.fromkeys(urls):
+            result = fetch.fetch_feed(url, cache_dir, options, lambda body, base: 1)
+            # A missing chapter or transcript file never stops the build: the episode is
+            # shown without it.
+            problems.extend(_attachment_problem(p) for p in result.problems)
+            if result.body is not None:
+                remote.append((url, result.body))
+    return ListenerFiles(tuple(local), tuple(remote), tuple(problems))
+
+
+def _attachment_problem(problem):
+    """fetch.py speaks of feeds; say it of a chapter or transcript file, never as an error."""
+    message = re.sub(r" \(\d+ episodes?\)", "", problem.message).replace(
+        "there is no cached copy to fall back on (check the URL and the connection)",
+        "there is no cached copy: the episode is shown without it")
+    severity = Severity.WARNING if problem.severity is Severity.ERROR else problem.severity
+    return replace(problem, severity=severity, message=message)
+
+
+def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> dict[str, ListenInfo]:
+    """slug -> ListenInfo for every episode."""
+    local = {}
+    for path, data in files.local:
+        stem, _, suffix = path.rpartition(".")
+        local[stem] = (path, data, LOCAL_TRANSCRIPTS["." + suffix])
+    remote = dict(files.remote)
+    infos = {}
+    for episode in catalog.episodes:
+        feed, note = episode.feed, episode.note
+        chapters = (note.chapters if note else ()) or feed.chapters
+        if not chapters and feed.chapters_url in remote:
+            chapters = parse_chapters_json(remote[feed.chapters_url], feed.chapters_url, report)
+        people = (note.people if note else ()) or feed.persons or catalog.podcast.persons
+        transcript = None
+        beside = local.get(note.path.rpartition(".")[0]) if note else None
+        if beside is not None:
+            transcript = parse_transcript(beside[1], beside[2], beside[0], report)
+        else:
+            best = _preferred(feed.transcripts)
+            if best is not None and best.url in remote:
+                transcript = parse_transcript(remote[best.url], best.type, best.url, report)
+        infos[episode.slug] = ListenInfo(
+            chapters, tuple((person_id(p.name), p) for p in people), transcript,
+            transcript_path(episode) if transcript else None)
+    return infos
+
+
+def url_of(path: str, directory_urls: bool = True) -> str:
+    """The URL (from the site's root) MkDocs gives a generated page: `episodes/x.md` is
+    `episodes/x/` with `use_directory_urls` (the default), else `episodes/x.html`."""
+    stem = path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+@jinja2.pass_context
+def page_url(context, target: str) -> str:
+    """Relative URL from the page being rendered to another generated page, for raw HTML
+    attributes, where MkDocs does not rewrite `.md` links."""
+    directory_urls = context.get("directory_urls", True)
+    here = url_of(context["here"], directory_urls).rpartition("/")[0]
+    there = url_of(target, directory_urls)
+    if not there:  # the home page, as a folder
+        return "../" * len(here.split("/")) if here else "./"
+    if there.endswith("/"):
+        return relative_path(there.rstrip("/"), here) + "/"
+    return relative_path(there, here)
+
+
+def install(env: jinja2.Environment, infos: dict[str, ListenInfo], subscribe: tuple,
+            directory_urls: bool = True) -> None:
+    env.globals.update(listening=infos, person_path=person_path, subscribe_links=subscribe,
+                       jsonld_episode=jsonld_episode, jsonld_series=jsonld_series, page_url=page_url,
+                       directory_urls=directory_urls)
+    env.filters["clock"] = clock
+
+
+def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo],
+                          env: jinja2.Environment) -> dict[str, str]:
+    site = SiteFiles()
+    people: dict[str, Person] = {}
+    episodes_of: dict[str, list[tuple[Episode, str]]] = {}
+    for episode in catalog.episodes:  # newest first
+        info = infos[episode.slug]
+        for pid, person in info.people:
+            people.setdefault(pid, person)
+            episodes_of.setdefault(pid, []).append((episode, person.role))
+        if info.transcript is not None:
+            template = env.get_template("transcript.md.j2")
+            site.add(info.transcript_path, template.render(
+                here=info.transcript_path, episode=episode, info=info, podcast=catalog.podcast,
+                episode_page=episode_path(episode)))
+    if people:
+        ordered = sorted(people.items(), key=lambda kv: (kv[1].name.lower(), kv[0]))
+        site.add("people/index.md", env.get_template("people.md.j2").render(
+            here="people/index.md", people=ordered, episodes_of=episodes_of, podcast=catalog.podcast))
+        template = env.get_template("person.md.j2")
+        for pid, person in ordered:
+            path = person_path(pid)
+            site.add(path, template.render(here=path, person=person, pid=pid,
+                                           appearances=episodes_of[pid], podcast=catalog.podcast))
+    return site.as_dict()
+
+
+# --- structured data (schema.org JSON-LD) -------------------------------------------------------
+
+
+def _script_json(data: dict) -> str:
+    """JSON that cannot end its <script> element early, on one line (Markdown keeps it whole)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def series_data(podcast: Podcast) -> dict:
+    data = {"@context": "https://schema.org", "@type": "PodcastSeries", "name": podcast.title}
+    if podcast.link:
+        data["url"] = podcast.link
+    if podcast.feed_url:
+        data["webFeed"] = podcast.feed_url
+    if podcast.image:
+        data["image"] = podcast.image
+    if podcast.author:
+        data["author"] = {"@type": "Organization", "name": podcast.author}
+    return data
+
+
+def jsonld_series(podcast: Podcast) -> str:
+    return _script_json(series_data(podcast))
+
+
+def jsonld_episode(episode: Episode, podcast: Podcast) -> str:
+    feed = episode.feed
+    series = series_data(podcast)
+    del series["@context"]
+    data = {"@context": "https://schema.org", "@type": "PodcastEpisode", "name": episode.title,
+            "partOfSeries": series}
+    if feed.published:
+        data["datePublished"] = feed.published.date().isoformat()
+    if feed.number is not None:
+        data["episodeNumber"] = feed.number
+    if feed.season is not None:
+        data["partOfSeason"] = {"@type": "PodcastSeason", "seasonNumber": feed.season}
+    if feed.link:
+        data["url"] = feed.link
+    if feed.image:
+        data["image"] = feed.image
+    description = (episode.note.description if episode.note and episode.note.description
+                   else plain_summary(feed.description_html, 300))
+    if description:
+        data["description"] = description
+    if feed.enclosure:
+        media = {"@type": "AudioObject", "contentUrl": feed.enclosure.url,
+                 "encodingFormat": feed.enclosure.type}
+        if feed.duration is not None:
+            media["duration"] = f"PT{feed.duration}S"
+        data["associatedMedia"] = media
+    return _script_json(data)

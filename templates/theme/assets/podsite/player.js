@@ -1,0 +1,218 @@
+/* podsite's site player: one <audio> outside Material's swapped container, so playback goes on
+   while instant navigation replaces the page. Progressive enhancement: without this script each
+   episode page's own <audio> plays, and chapter links open the audio at their time.
+
+   - "Play episode" (or the page's own <audio>) hands the episode to the site player.
+   - Chapter and transcript timestamps ([data-podsite-seek]) seek the player.
+   - The position of every episode is kept in localStorage (podsite:position:<audio URL>), and the
+     episode last played (podsite:now) comes back, paused, after a reload.
+   - Every control is a native button, range or select: Tab reaches them, Space/Enter and the
+     arrow keys work, screen readers name them. */
+(function () {
+  "use strict";
+  var player = document.querySelector("[data-podsite-player]");
+  if (!player) return;
+  var audio = player.querySelector("[data-podsite-audio]");
+  var toggle = player.querySelector("[data-podsite-toggle]");
+  var icon = player.querySelector("[data-podsite-icon]");
+  var now = player.querySelector("[data-podsite-now]");
+  var position = player.querySelector("[data-podsite-position]");
+  var time = player.querySelector("[data-podsite-time]");
+  var speed = player.querySelector("[data-podsite-speed]");
+  var store = null;
+  try { store = window.localStorage; store.getItem("podsite:now"); } catch (e) { store = null; }
+  var current = null; // {src, title, page}
+  var lastSaved = 0;
+
+  function get(key) { try { return store ? store.getItem(key) : null; } catch (e) { return null; } }
+  function set(key, value) { try { if (store) store.setItem(key, value); } catch (e) { /* full */ } }
+  function drop(key) { try { if (store) store.removeItem(key); } catch (e) { /* ignore */ } }
+
+  function clock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds || 0));
+    var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+
+  function savePosition(force) {
+    if (!current || !isFinite(audio.currentTime)) return;
+    var t = Date.now();
+    if (!force && t - lastSaved < 2000) return;
+    lastSaved = t;
+    set("podsite:position:" + current.src, String(Math.floor(audio.currentTime)));
+  }
+
+  function savedPosition(src) {
+    var value = parseFloat(get("podsite:position:" + src) || "0");
+    return isFinite(value) && value > 0 ? value : 0;
+  }
+
+  function show() {
+    player.hidden = false;
+    document.body.classList.add("podsite-player-open");
+  }
+
+  function render() {
+    var playing = !audio.paused && !audio.ended;
+    toggle.setAttribute("aria-label", playing ? "Pause" : "Play");
+    icon.innerHTML = playing ? "&#10074;&#10074;" : "&#9654;";
+    var duration = isFinite(audio.duration) ? audio.duration : 0;
+    position.max = String(Math.floor(duration));
+    position.value = String(Math.floor(audio.currentTime || 0));
+    position.setAttribute("aria-valuetext", clock(audio.currentTime) + " of " + clock(duration));
+    time.textContent = clock(audio.currentTime) + " / " + clock(duration);
+    var buttons = document.querySelectorAll("[data-podsite-play]");
+    for (var i = 0; i < buttons.length; i++) {
+      var episode = buttons[i].closest("[data-podsite-episode]");
+      var mine = current && episode && episode.getAttribute("data-src") === current.src;
+      buttons[i].textContent = mine && playing ? "Pause" : "Play episode";
+    }
+  }
+
+  function episodeOf(element) {
+    return {
+      src: element.getAttribute("data-src"),
+      title: element.getAttribute("data-title"),
+      page: element.getAttribute("data-page") ? new URL(element.getAttribute("data-page"), location.href).href : location.href
+    };
+  }
+
+  // Load an episode into the player (unless it is already there); `at` seconds, or where the
+  // listener left it.
+  function load(episode, at) {
+    if (!current || current.src !== episode.src) {
+      savePosition(true);
+      current = episode;
+      audio.src = episode.src;
+      audio.playbackRate = parseFloat(speed.value) || 1;
+      var start = at != null ? at : savedPosition(episode.src);
+      if (start > 0) {
+        var seekOnce = function () { audio.currentTime = start; audio.removeEventListener("loadedmetadata", seekOnce); };
+        audio.addEventListener("loadedmetadata", seekOnce);
+      }
+      set("podsite:now", JSON.stringify(episode));
+    } else if (at != null) {
+      audio.currentTime = at;
+    }
+    now.textContent = episode.title;
+    now.href = episode.page;
+    show();
+    render();
+  }
+
+  function play() {
+    var started = audio.play();
+    if (started && started.catch) started.catch(function () { render(); });
+  }
+
+  function pageEpisode(from) {
+    var element = (from && from.closest("[data-podsite-episode]")) || document.querySelector("[data-podsite-episode]");
+    return element ? episodeOf(element) : null;
+  }
+
+  // Wire the page's own elements; runs on the first load and after every instant navigation.
+  function bind() {
+    var blocks = document.querySelectorAll("[data-podsite-episode]");
+    for (var i = 0; i < blocks.length; i++) {
+      var block = blocks[i];
+      if (block.hasAttribute("data-podsite-bound")) continue;
+      block.setAttribute("data-podsite-bound", "");
+      block.classList.add("podsite-audio--enhanced");
+      var actions = block.querySelector(".podsite-play");
+      if (actions) actions.hidden = false;
+      var inline = block.querySelector("audio");
+      if (inline) {
+        inline.addEventListener("play", function (event) {
+          // The page's own audio was started: hand it over, where it was.
+          var own = event.target;
+          own.pause();
+          load(pageEpisode(own), own.currentTime || null);
+          play();
+        });
+      }
+    }
+    var finder = document.querySelector("[data-podsite-find]");
+    if (finder && !finder.hasAttribute("data-podsite-bound")) {
+      finder.setAttribute("data-podsite-bound", "");
+      finder.closest(".podsite-find").hidden = false;
+      finder.addEventListener("input", function () { find(finder.value); });
+    }
+    render();
+  }
+
+  function find(text) {
+    var words = text.trim().toLowerCase();
+    var paragraphs = document.querySelectorAll(".podsite-transcript p");
+    var shown = 0;
+    for (var i = 0; i < paragraphs.length; i++) {
+      var hit = !words || paragraphs[i].textContent.toLowerCase().indexOf(words) !== -1;
+      paragraphs[i].hidden = !hit;
+      if (hit) shown++;
+    }
+    var status = document.querySelector("[data-podsite-find-status]");
+    if (status) status.textContent = words ? shown + " of " + paragraphs.length + " paragraphs" : "";
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target : event.target.parentElement;
+    var playButton = target && target.closest("[data-podsite-play]");
+    if (playButton) {
+      var episode = pageEpisode(playButton);
+      if (current && current.src === episode.src && !audio.paused) { audio.pause(); return; }
+      load(episode, null);
+      play();
+      return;
+    }
+    var seek = target && target.closest("[data-podsite-seek]");
+    if (seek) {
+      var own = pageEpisode(seek);
+      if (!own) return;
+      event.preventDefault();
+      load(own, parseFloat(seek.getAttribute("data-podsite-seek")) || 0);
+      play();
+    }
+  });
+
+  toggle.addEventListener("click", function () { if (audio.paused) play(); else audio.pause(); });
+  var skips = player.querySelectorAll("[data-podsite-skip]");
+  for (var i = 0; i < skips.length; i++) {
+    skips[i].addEventListener("click", function (event) {
+      var by = parseFloat(event.currentTarget.getAttribute("data-podsite-skip"));
+      var end = isFinite(audio.duration) ? audio.duration : Infinity;
+      audio.currentTime = Math.min(end, Math.max(0, audio.currentTime + by));
+    });
+  }
+  position.addEventListener("input", function () { audio.currentTime = parseFloat(position.value) || 0; });
+  speed.addEventListener("change", function () {
+    audio.playbackRate = parseFloat(speed.value) || 1;
+    set("podsite:speed", speed.value);
+  });
+  player.querySelector("[data-podsite-close]").addEventListener("click", function () {
+    savePosition(true);
+    audio.pause();
+    audio.removeAttribute("src");
+    audio.load();
+    current = null;
+    drop("podsite:now");
+    player.hidden = true;
+    document.body.classList.remove("podsite-player-open");
+    render();
+  });
+  ["play", "pause", "durationchange", "loadedmetadata", "seeked", "ratechange"].forEach(function (name) {
+    audio.addEventListener(name, function () { savePosition(true); render(); });
+  });
+  audio.addEventListener("timeupdate", function () { savePosition(false); render(); });
+  audio.addEventListener("ended", function () { if (current) drop("podsite:position:" + current.src); render(); });
+  window.addEventListener("pagehide", function () { savePosition(true); });
+
+  var savedSpeed = get("podsite:speed");
+  if (savedSpeed && speed.querySelector('option[value="' + savedSpeed + '"]')) speed.value = savedSpeed;
+  try {
+    var last = JSON.parse(get("podsite:now") || "null");
+    if (last && last.src) load(last, null);
+  } catch (e) { drop("podsite:now"); }
+
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(bind);
+  else bind();
+})();

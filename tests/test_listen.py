@@ -1,0 +1,196 @@
+"""Chapters, people and transcripts: from the feed's tags, the show notes and files, local or
+downloaded at build time (a real HTTP server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from generator.build import Settings, generate
+from generator.errors import Report, Severity
+from generator.feed import parse_feed
+from generator.listen import parse_transcript
+from generator.model import Chapter, Person, TranscriptLink
+from generator.notes import parse_note
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"
+     xmlns:psc="http://podlove.org/simple-chapters" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel><title>Test cast</title><link>{base}</link>
+<atom:link href="https://cast.example/feed.xml" rel="self" type="application/rss+xml"/>
+<podcast:person role="host" href="https://cast.example/ana">Ana Ruiz</podcast:person>
+<item><title>One</title><guid>ep-1</guid><pubDate>Mon, 05 Jan 2026 06:00:00 +0000</pubDate>
+<enclosure url="https://cast.example/1.mp3" type="audio/mpeg" length="1"/>
+<psc:chapters version="1.2"><psc:chapter start="00:01:30.5" title="Later"/>
+<psc:chapter start="00:00:00" title="Start" href="https://cast.example/links"/></psc:chapters>
+<podcast:transcript url="https://cast.example/1.html" type="text/html"/>
+<podcast:transcript url="/1.vtt" type="text/vtt" language="en"/>
+<podcast:person role="Guest" img="https://cast.example/sam.png">Sam Okafor</podcast:person>
+<podcast:person>Ana Ruiz</podcast:person>
+</item>
+<item><title>Two</title><guid>ep-2</guid><pubDate>Mon, 12 Jan 2026 06:00:00 +0000</pubDate>
+<enclosure url="https://cast.example/2.mp3" type="audio/mpeg" length="1"/>
+<podcast:chapters url="{base}chapters.json" type="application/json+chapters"/>
+<podcast:transcript url="{base}2.srt" type="application/x-subrip"/>
+</item>
+</channel></rss>
+"""
+
+
+def test_feed_tags_become_chapters_transcripts_and_people():
+    feed = parse_feed(FEED.format(base="https://cast.example/").encode(), "feed.xml", Report())
+    one, two = feed.episodes
+    assert one.chapters == (Chapter(0.0, "Start", "https://cast.example/links"),
+                            Chapter(90.5, "Later"))
+    assert one.transcripts == (TranscriptLink("https://cast.example/1.html", "html"),
+                               TranscriptLink("https://cast.example/1.vtt", "vtt", "en"))
+    assert one.persons == (Person("Sam Okafor", "guest", "", "https://cast.example/sam.png"),
+                           Person("Ana Ruiz", "host"))
+    assert two.chapters_url == "https://cast.example/chapters.json"
+    assert two.transcripts == (TranscriptLink("https://cast.example/2.srt", "srt"),)
+    assert feed.podcast.persons == (Person("Ana Ruiz", "host", "https://cast.example/ana"),)
+    assert feed.podcast.feed_url == "https://cast.example/feed.xml"
+
+
+VTT = b"""WEBVTT
+
+00:00:00.000 --> 00:00:04.000
+<v Ana Ruiz>Hello and <i>welcome</i>.
+
+00:00:04.000 --> 00:00:08.000
+<v Ana Ruiz>Today: courage.
+
+00:01:02.500 --> 00:01:05.000
+<v Sam Okafor>Thanks &amp; hello.
+"""
+
+
+def test_vtt_cues_of_one_speaker_become_one_paragraph():
+    transcript = parse_transcript(VTT, "vtt", "t.vtt", Report())
+    assert [(p.start, p.speaker, p.text) for p in transcript.paragraphs] == [
+        (0.0, "Ana Ruiz", "Hello and welcome. Today: courage."),
+        (62.5, "Sam Okafor", "Thanks & hello."),
+    ]
+
+
+def test_srt_and_json_transcripts():
+    srt = b"1\n00:00:01,000 --> 00:00:02,000\nAna: First line\n\n2\n00:00:03,000 --> 00:00:04,000\nno speaker here\n"
+    transcript = parse_transcript(srt, "srt", "t.srt", Report())
+    assert [(p.start, p.speaker, p.text) for p in transcript.paragraphs] == [
+        (1.0, "Ana", "First line"), (3.0, "", "no speaker here")]
+    data = b'{"version": "1.0.0", "segments": [{"speaker": "Sam", "startTime": 5.5, "body": "Hi"}]}'
+    transcript = parse_transcript(data, "json", "t.json", Report())
+    assert [(p.start, p.speaker, p.text) for p in transcript.paragraphs] == [(5.5, "Sam", "Hi")]
+
+
+def test_html_transcripts_are_sanitised():
+    data = b'<p onclick="x()">Ana: hi</p><script>alert(1)</script><a href="javascript:x">y</a>'
+    transcript = parse_transcript(data, "html", "t.html", Report())
+    assert transcript.html == "<p>Ana: hi</p>y"
+
+
+def test_a_transcript_without_cues_is_a_warning():
+    report = Report()
+    assert parse_transcript(b"WEBVTT\n\nnothing timed\n", "vtt", "t.vtt", report) is None
+    assert [str(p) for p in report.problems] == [
+        "t.vtt: transcript has no cues with times and text; the episode is shown without it"]
+
+
+def test_front_matter_chapters_and_people():
+    text = ('---\nguid: ep-1\nchapters:\n  - "0:00 Start"\n  - {start: "1:02:03", title: Deep}\n'
+            'people:\n  - {name: Ana Ruiz, role: Host}\n  - Sam Okafor\n---\nBody\n')
+    note = parse_note(text, "content/episodes/001.md", Report())
+    assert note.chapters == (Chapter(0.0, "Start"), Chapter(3723.0, "Deep"))
+    assert note.people == (Person("Ana Ruiz", "host"), Person("Sam Okafor", "guest"))
+
+
+def test_front_matter_mistakes_name_the_line():
+    text = ('---\nguid: ep-1\nchapters:\n  - {start: "soon", title: Start}\n  - {start: "1:00"}\n'
+            'people: Ana\n---\nBody\n')
+    report = Report()
+    assert parse_note(text, "content/episodes/001.md", report) is None
+    assert [str(p) for p in report.errors] == [
+        "content/episodes/001.md:3: chapter 1 has no valid start time ('soon'; write MM:SS or "
+        'HH:MM:SS, quoted, e.g. start: "12:30")',
+        "content/episodes/001.md:3: chapter 2 has no title (add title: ...)",
+        "content/episodes/001.md:6: 'people' must be a list (e.g. people: [{name: Ana Ruiz, role: host}])",
+    ]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def server(tmp_path):
+    files = tmp_path / "www"
+    files.mkdir()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(files)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield files, f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _project(tmp_path: Path, feed: str) -> Settings:
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    shutil.copytree(Path(__file__).parent.parent / "templates", root / "templates")
+    (root / "content" / "feed.xml").write_text(feed, encoding="utf-8")
+    return Settings(root=root, feed="content/feed.xml", worksheet_pdf=False, cache_dir="",
+                    notes_missing=Severity.INFO)
+
+
+def test_remote_chapters_and_transcripts_are_fetched_at_build_time_and_kept(tmp_path, server):
+    files, base = server
+    (files / "chapters.json").write_text(
+        '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Hello"},'
+        ' {"startTime": 75, "title": "Remote chapter"}, {"startTime": 80, "title": "Hidden", "toc": false}]}')
+    (files / "2.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nSam: Words from the server\n")
+    settings = _project(tmp_path, FEED.format(base=base))
+    pages, report = generate(settings)
+    assert not report.errors, [str(p) for p in report.errors]
+    episode = pages["episodes/two.md"]
+    assert 'data-podsite-seek="75"><time datetime="PT75S">1:15</time></a> Remote chapter' in episode
+    assert "Hidden" not in episode
+    assert "Words from the server" in pages["transcripts/two.md"]
+    assert "transcripts/one.md" not in pages  # its file is missing: shown without, with a warning
+    assert [str(p) for p in report.warnings] == [
+        f"{base}1.vtt: the server answered 404 File not found, and there is no cached copy: the "
+        "episode is shown without it"]
+    # the listener's browser is never sent to the chapter or transcript host
+    texts = [text for text in pages.values() if isinstance(text, str)]
+    assert not any(base + "chapters.json" in text or base + "2.srt" in text for text in texts)
+
+    # the server goes away: the last good copies are used, with a warning that says so
+    (files / "chapters.json").unlink()
+    (files / "2.srt").unlink()
+    pages, report = generate(settings)
+    assert "Remote chapter" in pages["episodes/two.md"]
+    assert "Words from the server" in pages["transcripts/two.md"]
+    assert sorted(p.message.split(";")[0] for p in report.warnings) == [
+        "the server answered 404 File not found"] * 2 + [
+        "the server answered 404 File not found, and there is no cached copy: the episode is "
+        "shown without it"]
+
+
+def test_a_transcript_beside_the_notes_wins_and_people_get_pages(tmp_path):
+    settings = _project(tmp_path, FEED.format(base="https://cast.example/"))
+    notes = settings.root / "content" / "episodes"
+    notes.mkdir()
+    (notes / "001-one.md").write_text("---\nguid: ep-1\n---\nNotes.\n")
+    (notes / "001-one.vtt").write_bytes(VTT)
+    pages, report = generate(Settings(**{**settings.__dict__, "listen_fetch": False}))
+    assert not report.errors, [str(p) for p in report.errors]
+    assert "Today: courage." in pages["transcripts/one.md"]
+    assert sorted(p for p in pages if p.startswith("people/")) == [
+        "people/ana-ruiz.md", "people/index.md", "people/sam-okafor.md"]
+    assert "[One](../episodes/one.md)" in pages["people/sam-okafor.md"]
+    assert "Two" in pages["people/ana-ruiz.md"]  # channel hosts are in every episode without people
