@@ -32,6 +32,7 @@ from markdown.extensions.toc import slugify
 
 from .errors import Report, Severity
 from .model import Catalog, Episode, Feed, FeedEpisode, Origin, ShowNote, Virtue
+from .notes import RESERVED_SLUGS
 from .urls import Pins
 
 MAX_SLUG = 80
@@ -192,7 +193,7 @@ def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], pins:
             former[pin.guid] = tuple(keep)
     # Title slugs never take a pinned slug: not a current one, nor a former one that redirects,
     # nor one kept for an episode that left the feed (if it comes back, it keeps its URL).
-    taken = set(owner) | {slug for pin in pins.entries for slug in pin.slugs}
+    taken = set(owner) | {slug for pin in pins.entries for slug in pin.slugs} | RESERVED_SLUGS
     for fe in episodes:
         if fe.guid in slugs:
             continue

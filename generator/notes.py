@@ -30,6 +30,8 @@ from .model import Origin, ShowNote, Virtue
 NOTE_KEYS = ("guid", "episode", "virtues", "slug", "description", "chapters", "people")
 VIRTUE_KEYS = ("title", "summary", "order")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Slugs that would be a folder's own page (episodes/index.md is the episode list).
+RESERVED_SLUGS = frozenset({"index"})
 _FENCE = re.compile(r"^---[ \t]*\r?\n", re.M)
 
 
@@ -133,6 +135,10 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
         report.error(Origin(path, fm.lines["slug"]),
                      f"slug {slug!r} may only hold lower-case letters, digits and single hyphens "
                      "(e.g. slug: building-alliances)")
+    elif slug in RESERVED_SLUGS:
+        report.error(Origin(path, fm.lines["slug"]),
+                     f"slug {slug!r} is the URL of the episode list (choose another, e.g. "
+                     f"slug: {slug}-episode)")
 
     chapters = listen.note_chapters(fm.values.get("chapters"), path, fm.lines.get("chapters"), report)
     people = listen.note_people(fm.values.get("people"), path, fm.lines.get("people"), report)
@@ -160,6 +166,10 @@ def parse_virtue(text: str, path: str, report: Report) -> Virtue | None:
         return None
     _unknown_keys(fm, VIRTUE_KEYS, path, report)
     virtue_id = path.rsplit("/", 1)[-1].removesuffix(".md")
+    if virtue_id in RESERVED_SLUGS:
+        report.error(Origin(path), f"virtue file name {virtue_id!r} is the URL of the virtue list "
+                                   "(rename the file)")
+        return None
     if not SLUG.match(virtue_id):
         report.error(Origin(path), f"virtue file name {virtue_id!r} must be lower-case letters, "
                                    "digits and hyphens, as it becomes the URL (rename the file)")

@@ -23,7 +23,7 @@ import yaml
 
 from .errors import Report
 from .model import Episode, Origin
-from .notes import SLUG  # the same rule as a note's `slug:`
+from .notes import RESERVED_SLUGS, SLUG  # the same rules as a note's `slug:`
 
 SLUG_RULE = "lower-case letters, digits and single hyphens, e.g. 'building-alliances'"
 
@@ -97,6 +97,9 @@ def parse_pins(text: str, path: str, report: Report) -> Pins:
             if not SLUG.match(slug):
                 report.error(Origin(path, at), f"{slug or slug_node.tag!r} is not a slug "
                                                f"(use {SLUG_RULE})")
+            elif slug in RESERVED_SLUGS:
+                report.error(Origin(path, at), f"slug {slug!r} is the URL of the episode list "
+                                               "(choose another)")
             elif slug in seen_slugs:
                 other, other_line = seen_slugs[slug]
                 report.error(Origin(path, at), f"slug {slug!r} is also pinned for {other!r} on "

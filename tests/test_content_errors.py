@@ -164,3 +164,26 @@ def test_broken_virtue_pages(virtue_text, message):
                       VIRTUES + (("content/virtues/grit.md", virtue_text),))
     _, report = build_site(sources, Settings(root=ROOT, feed="content/feed.xml"))
     assert [str(p) for p in report.errors] == [message]
+
+
+def test_index_is_never_an_episode_or_virtue_url():
+    # "index" is each folder's own page (the lists): a title slug steps aside, a chosen one is refused
+    feed = FEED.replace(b"<title>First steps</title>", b"<title>Index</title>")
+    pages, problems = run(("content/episodes/001-first.md", "---\nguid: ep-1\n---\nHi.\n"),
+                          GOOD_NOTE_2, feed=feed)
+    assert problems == []
+    assert "episodes/index-2.md" in pages and pages["episodes/index.md"].startswith("---\ntitle: \"All episodes\"")
+
+    _, problems = run(("content/episodes/001-first.md", "---\nguid: ep-1\nslug: index\n---\nHi.\n"),
+                      GOOD_NOTE_2)
+    assert problems == ["error: content/episodes/001-first.md:3: slug 'index' is the URL of the "
+                        "episode list (choose another, e.g. slug: index-episode)"]
+
+
+def test_a_virtue_file_named_index_is_refused():
+    sources = Sources(FEED, "content/feed.xml", (GOOD_NOTE_2,),
+                      VIRTUES + (("content/virtues/index.md", "---\ntitle: All\n---\nx\n"),))
+    _, report = build_site(sources, Settings(root=ROOT, feed="content/feed.xml",
+                                             notes_missing=Severity.INFO))
+    assert [str(p) for p in report.errors] == [
+        "content/virtues/index.md: virtue file name 'index' is the URL of the virtue list (rename the file)"]

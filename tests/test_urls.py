@@ -110,6 +110,7 @@ def test_a_title_slug_never_takes_a_former_or_departed_url():
      "line 1; keep one entry)"),
     ("ep-1: []\n", "content/urls.yml:1: guid 'ep-1': give a slug, or a list of slugs with the "
      "current one first"),
+    ("ep-1: index\n", "content/urls.yml:1: slug 'index' is the URL of the episode list (choose another)"),
     ("ep-1: [first-steps, second-wind]\nep-2: [second-wind-x]\n", None),
 ])
 def test_pin_file_mistakes_name_the_line(urls, expected):
@@ -188,3 +189,4 @@ def test_pin_refuses_while_content_has_errors(project):
                              "Error: nothing pinned: fix the error(s) above first (content/urls.yml "
                              "was left as it was)\n")
     assert (project / URLS).read_text() == before
+
