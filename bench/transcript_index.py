@@ -12,7 +12,9 @@ transcript beside every episode's notes, twice:
 2. the same pages with the exclusion removed, i.e. what every visitor's browser would download
    if transcripts were searchable site-wide (inline on the episode pages costs the same).
 
-Prints the size of search/search_index.json, raw and gzipped, and the build time of each.
+Prints the size of search/search_index.json, raw and gzipped, and the build time of each, and
+the size of transcripts/search.json, which only a listener who searches the transcripts page
+downloads.
 """
 
 from __future__ import annotations
@@ -71,14 +73,18 @@ def project(where: Path, episodes: int, words: int) -> Path:
     return where
 
 
+def sizes(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    return len(data), len(gzip.compress(data, 6))
+
+
 def build(where: Path) -> tuple[int, int, float]:
     env = {**os.environ, "PODCAST_FEED": str(where / "feed.xml"), "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
     subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-q"], cwd=where,
                    env=env, check=True, capture_output=True)
     seconds = time.perf_counter() - start
-    index = (where / "site" / "search" / "search_index.json").read_bytes()
-    return len(index), len(gzip.compress(index, 6)), seconds
+    return (*sizes(where / "site" / "search" / "search_index.json"), seconds)
 
 
 def main() -> None:
@@ -89,6 +95,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         where = project(Path(tmp) / "p", args.episodes, args.words)
         excluded = build(where)
+        transcripts = sizes(where / "site" / "transcripts" / "search.json")
         template = where / "templates" / "transcript.md.j2"
         template.write_text(template.read_text().replace("search:\n  exclude: true\n", ""))
         shutil.rmtree(where / ".cache", ignore_errors=True)
@@ -98,6 +105,8 @@ def main() -> None:
     for name, (raw, gz, seconds) in (("transcript pages, not indexed (podsite)", excluded),
                                      ("transcript pages, indexed", included)):
         print(f"{name:38}{raw / 1024:>8.0f} KB{gz / 1024:>7.0f} KB{seconds:>8.1f} s")
+    raw, gz = transcripts
+    print(f"{'transcripts/search.json (on demand)':38}{raw / 1024:>8.0f} KB{gz / 1024:>7.0f} KB")
 
 
 if __name__ == "__main__":

@@ -13,17 +13,22 @@ Which source wins, per episode:
 | transcript  | file beside the note (`.vtt`, `.srt`, `.json`) | feed `podcast:transcript` (VTT, SRT, JSON, HTML) | |
 
 Transcripts get pages of their own (`transcripts/<slug>/`), left out of the site's search index
-so the index every visitor downloads stays small; each transcript page has its own find box.
+so the index every visitor downloads stays small (150 episodes x 8,000 words would make it ~8 MB;
+see bench/transcript_index.py). They are searched from `transcripts/`, whose page downloads
+`transcripts/search.json` only when a listener searches there; each transcript page also has
+its own find box.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
+import nh3
 
 from . import content, fetch
 from .errors import Report, Severity
@@ -50,6 +55,9 @@ class ListenInfo:
     people: tuple[tuple[str, Person], ...]  # (person id, person)
     transcript: Transcript | None
     transcript_path: str | None  # generated page, e.g. transcripts/<slug>.md
+
+
+TRANSCRIPT_SEARCH = "transcripts/search.json"
 
 
 def transcript_path(episode: Episode) -> str:
@@ -133,7 +141,10 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
 
 def url_of(path: str, directory_urls: bool = True) -> str:
     """The URL (from the site's root) MkDocs gives a generated page: `episodes/x.md` is
-    `episodes/x/` with `use_directory_urls` (the default), else `episodes/x.html`."""
+    `episodes/x/` with `use_directory_urls` (the default), else `episodes/x.html`. Other files
+    keep their path."""
+    if not path.endswith(".md"):
+        return path
     stem = path.removesuffix(".md")
     if not directory_urls:
         return stem + ".html"
@@ -179,6 +190,15 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo],
             site.add(info.transcript_path, template.render(
                 here=info.transcript_path, episode=episode, info=info, podcast=catalog.podcast,
                 episode_page=episode_path(episode)))
+    with_transcripts = [(e, infos[e.slug]) for e in catalog.episodes if infos[e.slug].transcript]
+    if with_transcripts:
+        data = transcript_search_data(with_transcripts, env.globals.get("directory_urls", True))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        site.add(TRANSCRIPT_SEARCH, text)
+        site.add("transcripts/index.md", env.get_template("transcripts.md.j2").render(
+            here="transcripts/index.md", entries=with_transcripts, podcast=catalog.podcast,
+            words=sum(info.transcript.words for _, info in with_transcripts),
+            json_size=_size(len(text.encode("utf-8")))))
     if people:
         ordered = sorted(people.items(), key=lambda kv: (kv[1].name.lower(), kv[0]))
         site.add("people/index.md", env.get_template("people.md.j2").render(
@@ -189,6 +209,32 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo],
             site.add(path, template.render(here=path, person=person, pid=pid,
                                            appearances=episodes_of[pid], podcast=catalog.podcast))
     return site.as_dict()
+
+
+def transcript_search_data(entries: list[tuple[Episode, ListenInfo]], directory_urls: bool) -> dict:
+    """What the transcripts page searches: per episode its title, its transcript page (relative
+    to transcripts/), and its paragraphs as [start seconds or null, speaker, text]; paragraph n
+    is at #p-n of the page. An HTML transcript is one untimed paragraph without an anchor."""
+    episodes = []
+    for episode, info in entries:
+        transcript = info.transcript
+        if transcript.paragraphs:
+            paragraphs = [[p.start, p.speaker, p.text] for p in transcript.paragraphs]
+        else:
+            blocks = _BLOCK_TAG.sub(" ", transcript.html)  # "</p><p>" is a word break
+            text = " ".join(html.unescape(nh3.clean(blocks, tags=set())).split())
+            paragraphs = [[None, "", text]]
+        episodes.append({"title": episode.title, "anchors": bool(transcript.paragraphs),
+                         "url": url_of(info.transcript_path, directory_urls).removeprefix("transcripts/"),
+                         "p": paragraphs})
+    return {"episodes": episodes}
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|blockquote|cite)\b[^>]*>", re.I)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} KB"
 
 
 # --- structured data (schema.org JSON-LD) -------------------------------------------------------

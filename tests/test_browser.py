@@ -194,6 +194,35 @@ def test_a_transcript_timestamp_seeks_the_player(page, base_url):
     expect(page.locator("[data-podsite-find-status]")).to_contain_text("of")
 
 
+def test_the_transcripts_page_finds_words_said_in_an_episode(page, base_url):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base_url)
+    page.evaluate("window.podsiteSamePage = true")
+    page.locator(".md-tabs__link", has_text="Transcripts").click()  # instant navigation
+    expect(page.locator("h1")).to_contain_text("Transcripts")
+    assert page.evaluate("window.podsiteSamePage") is True
+    assert not [url for url in requested if url.endswith("search.json")]  # not until a search
+
+    query = page.locator("[data-podsite-transcript-query]")
+    query.fill("Heroic courage")  # any order, any case: "courage at work rarely looks heroic"
+    status = page.locator("[data-podsite-transcript-status]")
+    expect(status).to_have_text("1 passage in 1 episode")
+    assert [url for url in requested if url.endswith("/transcripts/search.json")]
+    result = page.locator("[data-podsite-transcript-results] li")
+    expect(result.locator("a")).to_have_text(f"{TITLE}, 0:12")
+    assert result.locator("mark").all_inner_texts() == ["courage", "heroic"]
+    assert result.locator("strong").inner_text() == "Tomás Ferreira:"
+
+    query.fill("courage <b>")  # text, never markup
+    expect(status).to_have_text("Nothing found: no transcript has all of these words.")
+    query.fill("heroic")
+    expect(status).to_have_text("1 passage in 1 episode")
+    result.locator("a").click()
+    expect(page).to_have_url(re.compile(r"/transcripts/courage-is-a-small-step-taken-twice/#p-2$"))
+    expect(page.locator("#p-2")).to_contain_text("rarely looks heroic")
+
+
 def test_a_worksheet_keeps_its_answers_after_a_reload(page, base_url):
     page.goto(base_url + "worksheets/courage/")
     field = page.locator("form[data-podsite-worksheet] input[type=text]").first
@@ -222,7 +251,7 @@ def npm_tool(package: str, version: str, file: str) -> Path:
 
 
 AXE_PAGES = ["", "episodes/", EPISODE, "virtues/courage/", "people/tomas-ferreira/",
-             "worksheets/courage/", "transcripts/courage-is-a-small-step-taken-twice/"]
+             "worksheets/courage/", "transcripts/courage-is-a-small-step-taken-twice/", "transcripts/"]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES, ids=lambda p: p.strip("/") or "home")

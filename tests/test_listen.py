@@ -3,6 +3,7 @@ downloaded at build time (a real HTTP server on 127.0.0.1)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from functools import partial
@@ -194,3 +195,33 @@ def test_a_transcript_beside_the_notes_wins_and_people_get_pages(tmp_path):
         "people/ana-ruiz.md", "people/index.md", "people/sam-okafor.md"]
     assert "[One](../episodes/one.md)" in pages["people/sam-okafor.md"]
     assert "Two" in pages["people/ana-ruiz.md"]  # channel hosts are in every episode without people
+
+
+def test_transcripts_are_searched_from_a_file_of_their_own(tmp_path, server):
+    files, base = server
+    (files / "1.vtt").write_bytes(VTT)
+    (files / "2.srt").write_text("1\n00:01:01,000 --> 00:01:03,000\nSam: Words from the server\n")
+    settings = _project(tmp_path, FEED.format(base=base))
+    for directory_urls, two, one in ((True, "two/", "one/"), (False, "two.html", "one.html")):
+        pages, report = generate(Settings(**{**settings.__dict__, "directory_urls": directory_urls}))
+        assert not report.errors, [str(p) for p in report.errors]
+        data = json.loads(pages["transcripts/search.json"])
+        assert [(e["title"], e["url"], e["anchors"]) for e in data["episodes"]] == [
+            ("Two", two, True), ("One", one, True)]  # newest first, relative to transcripts/
+        assert data["episodes"][0]["p"] == [[61.0, "Sam", "Words from the server"]]
+    index = pages["transcripts/index.md"]
+    assert "- [Two](two.md) (12 January 2026)\n- [One](one.md) (5 January 2026)\n" in index
+    assert 'data-podsite-transcript-search="search.json"' in index
+    assert '<p id="p-1">' in pages["transcripts/two.md"]
+
+
+def test_an_html_transcript_is_searched_as_one_untimed_passage():
+    from types import SimpleNamespace
+
+    from generator.listen_build import transcript_search_data
+    transcript = parse_transcript(b"<p><b>Ana:</b> Fish &amp; chips</p><script>x()</script><p>More</p>",
+                                  "html", "t.html", Report())
+    info = SimpleNamespace(transcript=transcript, transcript_path="transcripts/one.md")
+    data = transcript_search_data([(SimpleNamespace(title="One"), info)], directory_urls=True)
+    assert data == {"episodes": [{"title": "One", "anchors": False, "url": "one/",
+                                  "p": [[None, "", "Ana: Fish & chips More"]]}]}
