@@ -112,9 +112,13 @@ def load_listener(sources: content.Sources, settings: Settings) -> listen_build.
         feed = parse_feed_cached(sources.feed_bytes, sources.feed_source, Report(),
                                  _parsed_cache(settings), sources.feed_base_url)
     return listen_build.load_listener_files(
-        feed, settings.root / settings.notes_dir, settings.root,
-        settings.root / settings.feed_cache_dir / "attachments", settings.feed_offline,
-        settings.feed_timeout)
+        feed, settings.root / settings.notes_dir, settings.root, attachments_dir(settings),
+        settings.feed_offline, settings.feed_timeout)
+
+
+def attachments_dir(settings: Settings) -> Path:
+    """Where the last good copies of the feed's chapter and transcript files are kept."""
+    return settings.root / settings.feed_cache_dir / "attachments"
 
 
 def build_catalog(sources: content.Sources, settings: Settings, report: Report) -> Catalog | None:

@@ -3,6 +3,9 @@
     FeedCache.load (the copy before) -> fetch.fetch_feed (network, the same guards as a build)
     -> parse both -> diff_feeds (pure: by guid)
 
+It also asks again about every chapter and transcript file the feed names (builds use the copies
+they have and download only new ones), and says how many were new or updated.
+
 It goes to the network even when builds are offline (`feed_offline`, `PODCAST_OFFLINE`): that is
 how an offline project refreshes its copy on purpose. A download that the build would not trust
 (an error answer, a truncated or shrunken feed) leaves the last good copy as it was and fails.
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import build, fetch
+from . import build, fetch, listen_build
 from .cache import parse_feed_cached
 from .errors import PodsiteError, Problem, Report, Severity
 from .model import Feed, FeedEpisode, Origin
@@ -55,6 +58,7 @@ class FetchReport:
     before: fetch.CachedFeed | None
     diff: FeedDiff | None  # None for a first download or an unchanged feed
     notes: tuple[Problem, ...]  # e.g. "the feed has moved permanently"
+    attachments: AttachmentReport | None = None
 
 
 def _parse(body: bytes, settings: build.Settings, base_url: str) -> Feed:
@@ -84,17 +88,57 @@ def fetch_now(settings: build.Settings, force: bool = False) -> FetchReport:
         raise PodsiteError([replace(p, severity=Severity.ERROR) for p in trouble] +
                            [Problem(Severity.ERROR, Origin(url), f"not refreshed: {kept}")])
     notes = tuple(result.problems)
-    if not result.fresh:  # 304 Not Modified
-        return FetchReport(url, False, before.episodes if before else 0, before, None, notes)
     after = _parse(result.body, settings, result.base_url)
+    attachments = refresh_attachments(settings, after)
+    if not result.fresh:  # 304 Not Modified
+        return FetchReport(url, False, before.episodes if before else 0, before, None, notes,
+                           attachments)
     diff = None
     if before is not None and before.body != result.body:
         diff = diff_feeds(_parse(before.body, settings, url), after)
-    return FetchReport(url, True, len(after.episodes), before, diff, notes)
+    return FetchReport(url, True, len(after.episodes), before, diff, notes, attachments)
+
+
+@dataclass(frozen=True)
+class AttachmentReport:
+    checked: int
+    new: int
+    updated: int
+    problems: tuple[Problem, ...]
+
+    def summary(self) -> str:
+        return (f"chapter and transcript files: {self.checked} checked, {self.new} new, "
+                f"{self.updated} updated")
+
+
+def refresh_attachments(settings: build.Settings, feed: Feed) -> AttachmentReport | None:
+    """Ask the server again about every chapter and transcript file the feed names (builds use
+    the copies they have without asking); None when there are none or listen_fetch is off."""
+    urls = listen_build.attachment_urls(feed)
+    if not settings.listen_fetch or not urls:
+        return None
+    folder = build.attachments_dir(settings)
+    before = {url: fetch.FeedCache(folder, url).load() for url in urls}
+    files = listen_build.load_listener_files(feed, settings.root / settings.notes_dir, settings.root,
+                                             folder, offline=False, timeout=settings.feed_timeout,
+                                             refresh=True)
+    now = dict(files.remote)
+    new = sum(before[url] is None and url in now for url in urls)
+    updated = sum(before[url] is not None and now.get(url, before[url].body) != before[url].body
+                  for url in urls)
+    return AttachmentReport(len(urls), new, updated, files.problems)
 
 
 def describe(report: FetchReport) -> list[str]:
     """The lines `podsite fetch` prints."""
+    lines = _describe_feed(report)
+    if report.attachments is not None:
+        lines += [f"{p.severity.value}: {p}" for p in report.attachments.problems]
+        lines.append(report.attachments.summary())
+    return lines
+
+
+def _describe_feed(report: FetchReport) -> list[str]:
     lines = [f"{p.severity.value}: {p}" for p in report.notes]
     before = report.before
     if not report.downloaded:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -73,9 +74,28 @@ def _preferred(links):
     return ranked[0] if ranked else None
 
 
+def attachment_urls(feed) -> list[str]:
+    """The chapter and transcript URLs of a parsed feed that podsite downloads, in feed order."""
+    urls = []
+    for episode in feed.episodes:
+        if episode.chapters_url and not episode.chapters:
+            urls.append(episode.chapters_url)
+        best = _preferred(episode.transcripts)
+        if best is not None:
+            urls.append(best.url)
+    return list(dict.fromkeys(urls))
+
+
 def load_listener_files(feed, notes_dir: Path, root: Path, cache_dir: Path | None,
-                        offline: bool, timeout: float) -> ListenerFiles:
-    """Transcript files beside the notes, and the chapter and transcript URLs the feed names."""
+                        offline: bool, timeout: float, refresh: bool = False) -> ListenerFiles:
+    """Transcript files beside the notes, and the chapter and transcript URLs the feed names.
+
+    A file already downloaded is used as it is, without asking the server: a published
+    transcript or chapter file rarely changes, and a show with a thousand of them must not send a
+    thousand requests per build (`mkdocs serve` rebuilds on every edit). Files not downloaded yet
+    are fetched, several at a time; `refresh` (podsite fetch) asks the server about every one
+    again, with a conditional GET.
+    """
     local = []
     if notes_dir.is_dir():
         for path in sorted(notes_dir.rglob("*")):
@@ -83,23 +103,28 @@ def load_listener_files(feed, notes_dir: Path, root: Path, cache_dir: Path | Non
                 local.append((content.display_path(path, root), path.read_bytes()))
     remote, problems = [], []
     if feed is not None and cache_dir is not None:
-        urls = []
-        for episode in feed.episodes:
-            if episode.chapters_url and not episode.chapters:
-                urls.append(episode.chapters_url)
-            best = _preferred(episode.transcripts)
-            if best is not None:
-                urls.append(best.url)
         options = fetch.FetchOptions(timeout=timeout, max_bytes=20 * 1024 * 1024,
                                      shrink_threshold=0.0, offline=offline)
-        for url in dict.fromkeys(urls):
-            result = fetch.fetch_feed(url, cache_dir, options, lambda body, base: 1)
-            # A missing chapter or transcript file never stops the build: the episode is
-            # shown without it.
-            problems.extend(_attachment_problem(p) for p in result.problems)
-            if result.body is not None:
-                remote.append((url, result.body))
-    return ListenerFiles(tuple(local), tuple(remote), tuple(problems))
+        bodies: dict[str, bytes | None] = {}
+        wanted = []
+        for url in attachment_urls(feed):
+            cached = None if refresh else fetch.FeedCache(cache_dir, url).load()
+            if cached is not None:
+                bodies[url] = cached.body
+            else:
+                wanted.append(url)
+
+        def get(url: str):
+            return fetch.fetch_feed(url, cache_dir, options, lambda body, base: 1)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            for url, result in zip(wanted, pool.map(get, wanted)):
+                # A missing chapter or transcript file never stops the build: the episode is
+                # shown without it.
+                problems.extend(_attachment_problem(p) for p in result.problems)
+                bodies[url] = result.body
+        remote = [(url, body) for url, body in bodies.items() if body is not None]
+    return ListenerFiles(tuple(local), tuple(sorted(remote)), tuple(problems))
 
 
 def _attachment_problem(problem):

@@ -124,18 +124,26 @@ def test_front_matter_mistakes_name_the_line():
 
 
 class _Quiet(SimpleHTTPRequestHandler):
+    requests: list  # set per server: the paths asked for
+
     def log_message(self, *args) -> None:
         pass
+
+    def do_GET(self):
+        self.requests.append(self.path)
+        super().do_GET()
 
 
 @pytest.fixture
 def server(tmp_path):
     files = tmp_path / "www"
     files.mkdir()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(files)))
+    handler = type("Handler", (_Quiet,), {"requests": []})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(files)))
+    httpd.requests = handler.requests
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield files, f"http://127.0.0.1:{httpd.server_address[1]}/"
+    yield files, f"http://127.0.0.1:{httpd.server_address[1]}/", httpd.requests
     httpd.shutdown()
     httpd.server_close()
 
@@ -150,7 +158,7 @@ def _project(tmp_path: Path, feed: str) -> Settings:
 
 
 def test_remote_chapters_and_transcripts_are_fetched_at_build_time_and_kept(tmp_path, server):
-    files, base = server
+    files, base, requests = server
     (files / "chapters.json").write_text(
         '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Hello"},'
         ' {"startTime": 75, "title": "Remote chapter"}, {"startTime": 80, "title": "Hidden", "toc": false}]}')
@@ -170,16 +178,32 @@ def test_remote_chapters_and_transcripts_are_fetched_at_build_time_and_kept(tmp_
     texts = [text for text in pages.values() if isinstance(text, str)]
     assert not any(base + "chapters.json" in text or base + "2.srt" in text for text in texts)
 
-    # the server goes away: the last good copies are used, with a warning that says so
+    # the next build uses the copies it has without asking the server (only the file it never
+    # got is asked for again), even when the server has lost them
     (files / "chapters.json").unlink()
     (files / "2.srt").unlink()
+    requests.clear()
     pages, report = generate(settings)
+    assert requests == ["/1.vtt"]
     assert "Remote chapter" in pages["episodes/two.md"]
     assert "Words from the server" in pages["transcripts/two.md"]
-    assert sorted(p.message.split(";")[0] for p in report.warnings) == [
-        "the server answered 404 File not found"] * 2 + [
+    assert [p.message for p in report.warnings] == [
         "the server answered 404 File not found, and there is no cached copy: the episode is "
         "shown without it"]
+
+    # podsite fetch asks about every file again; one that fails keeps its last good copy
+    from generator.fetchcmd import refresh_attachments
+    (files / "2.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nSam: Corrected words\n")
+    feed = parse_feed(FEED.format(base=base).encode(), "content/feed.xml", Report())
+    refreshed = refresh_attachments(settings, feed)
+    assert refreshed.summary() == "chapter and transcript files: 3 checked, 0 new, 1 updated"
+    assert sorted(p.message.split(";")[0] for p in refreshed.problems) == [
+        "the server answered 404 File not found",
+        "the server answered 404 File not found, and there is no cached copy: the episode is "
+        "shown without it"]
+    pages, _ = generate(settings)
+    assert "Corrected words" in pages["transcripts/two.md"]
+    assert "Remote chapter" in pages["episodes/two.md"]
 
 
 def test_a_transcript_beside_the_notes_wins_and_people_get_pages(tmp_path):
@@ -198,7 +222,7 @@ def test_a_transcript_beside_the_notes_wins_and_people_get_pages(tmp_path):
 
 
 def test_transcripts_are_searched_from_a_file_of_their_own(tmp_path, server):
-    files, base = server
+    files, base, requests = server
     (files / "1.vtt").write_bytes(VTT)
     (files / "2.srt").write_text("1\n00:01:01,000 --> 00:01:03,000\nSam: Words from the server\n")
     settings = _project(tmp_path, FEED.format(base=base))
