@@ -35,8 +35,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -87,6 +89,42 @@ def best(runs: list[Run]) -> Run:
 # --- projects -------------------------------------------------------------------------------------
 
 
+class Attachments(BaseHTTPRequestHandler):
+    """The synthetic feed's chapter (.json) and transcript (.vtt) files, on 127.0.0.1: a first
+    build downloads them all, as it would from a show's host; rebuilds use the copies."""
+
+    def do_GET(self):
+        name = self.path.rsplit("/", 1)[-1]
+        number = name.split(".")[0]
+        if name.endswith(".vtt"):
+            body = (f"WEBVTT\n\n00:00:00.000 --> 00:00:09.000\n<v Host>Episode {number}, the "
+                    "opening words.\n\n00:00:09.000 --> 00:00:20.000\n<v Guest>And the answer."
+                    "\n").encode()
+        elif name.endswith(".json"):
+            body = (b'{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Opening"}, '
+                    b'{"startTime": 300, "title": "The story"}, {"startTime": 1500, "title": "Try this"}]}')
+        else:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", "Mon, 05 Jan 2026 06:00:00 GMT")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+ATTACHMENTS = ""  # the URL of the server below, set by main()
+
+
+def serve_attachments() -> str:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Attachments)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 def make_feed(make_feed_script: Path, episodes: int, out: Path) -> None:
     subprocess.run([sys.executable, str(make_feed_script), str(episodes), str(out)], check=True)
 
@@ -109,19 +147,37 @@ def plain_project(where: Path, feed: Path) -> Path:
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "podsite" in p)]
     config["docs_dir"] = "docs"
     config.pop("watch", None)
+    config["theme"].pop("custom_dir", None)  # plain Material: no podsite player bar or tags
     (where / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     docs = where / "docs"
-    for page in ("index.md", "about.md", "episodes/index.md", "virtues/index.md",
+    for page in ("index.md", "about.md", "episodes/index.md", "virtues/index.md", "people/index.md",
+                 "transcripts/index.md",
                  *(f"virtues/{v.name}" for v in (REPO / "content" / "virtues").glob("*.md"))):
         (docs / page).parent.mkdir(parents=True, exist_ok=True)
         (docs / page).write_text(f"# {Path(page).stem.title()}\n\nA page of the nav.\n", encoding="utf-8")
     (docs / "plain").mkdir()
+    (docs / "plain-transcripts").mkdir()
+    transcript = "{https://podcastindex.org/namespace/1.0}transcript"
     for number, item in enumerate(ET.parse(feed).getroot().iter("item"), start=1):
         title = item.findtext("title") or ""
         text = html.unescape(re.sub(r"<[^>]+>", " ", item.findtext("description") or ""))
         (docs / "plain" / f"p{number:05d}.md").write_text(
             f"# {title}\n\n{' '.join(text.split())}\n", encoding="utf-8")
+        if item.find(transcript) is not None:  # podsite makes a transcript page: so does this
+            (docs / "plain-transcripts" / f"t{number:05d}.md").write_text(
+                f"---\nsearch:\n  exclude: true\n---\n# Transcript: {title}\n\n"
+                f"**Host:** Episode {number}, the opening words.\n\n**Guest:** And the answer.\n",
+                encoding="utf-8")
     return where
+
+
+def attachments_cached(project: Path) -> int:
+    return sum(1 for _ in (project / ".cache" / "podsite" / "feeds" / "attachments").glob("*/feed.xml"))
+
+
+def attachments_named(feed: Path) -> int:
+    data = feed.read_bytes()
+    return data.count(b"<podcast:transcript ") + data.count(b"<podcast:chapters ")
 
 
 # --- measurements ---------------------------------------------------------------------------------
@@ -179,12 +235,24 @@ def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int) -> d
     folder.mkdir(parents=True)
     feed = folder / "feed.xml"
     make_feed(make_feed_script, episodes, feed)
+    # chapter and transcript links point at example.org: serve them here instead
+    data = feed.read_bytes()
+    for tag in (b"podcast:transcript", b"podcast:chapters"):
+        data = data.replace(tag + b' url="https://example.org/', tag + b' url="' + ATTACHMENTS.encode())
+    feed.write_bytes(data)
     ours = podsite_project(folder / "podsite")
     plain = plain_project(folder / "plain", feed)
     env = {"PODCAST_FEED": str(feed)}
     print(f"  {episodes} episodes: feed {mb(feed.stat().st_size)}; building...", flush=True)
 
     first = run_mkdocs(ours, env)
+    # A build spends at most a minute downloading chapter and transcript files; at 10,000
+    # episodes the first build leaves some for the next ones. Settle before timing rebuilds.
+    while attachments_cached(ours) < attachments_named(feed):
+        before = attachments_cached(ours)
+        run_mkdocs(ours, env)
+        if attachments_cached(ours) == before:
+            sys.exit(f"chapter and transcript downloads make no progress in {ours}")
     plains = [run_mkdocs(plain, {})]  # warms the file cache like `first` did; not counted
     rebuilds, edits = [], []
     for number in range(repeat):  # interleaved, so a change in the machine's load hits all three
@@ -328,6 +396,8 @@ def main() -> None:
     if not args.make_feed.is_file():
         sys.exit(f"{args.make_feed}: feed generator not found (pass --make-feed PATH to "
                  "shared/bench/make_feed.py, which writes synthetic podcast feeds)")
+    global ATTACHMENTS
+    ATTACHMENTS = serve_attachments()
     sizes = args.sizes or ([200, 1000] if args.quick else [200, 2000, 10000])
     work = args.keep or Path(tempfile.mkdtemp(prefix="podsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)

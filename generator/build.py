@@ -155,7 +155,8 @@ def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, 
     try:
         pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest,
                                                                 settings.directory_urls))
-        pages.update(listen_build.render_listener_pages(catalog, infos, env))
+        pages.update(listen_build.render_listener_pages(catalog, infos, env,
+                                                        settings.episodes_per_page))
         pages.update(worksheet_build.render_worksheets(sheets, catalog, env, links, report))
         if settings.worksheet_pdf and sheets:
             cache = settings.root / settings.cache_dir / "worksheets" if settings.cache_dir else None

@@ -11,6 +11,7 @@ build warns and uses the last good copy. With no copy at all, it fails saying wh
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -102,7 +103,8 @@ class _Failed(Exception):
     """A download that cannot be trusted; the message says why, in a user's words."""
 
 
-def download(url: str, options: FetchOptions, cached: CachedFeed | None) -> tuple[int, bytes, httpx.Response]:
+def download(url: str, options: FetchOptions, cached: CachedFeed | None,
+             client: httpx.Client | None = None) -> tuple[int, bytes, httpx.Response]:
     headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, "
                                                    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"}
     if cached is not None and not options.force:
@@ -110,9 +112,10 @@ def download(url: str, options: FetchOptions, cached: CachedFeed | None) -> tupl
             headers["If-None-Match"] = cached.etag
         if cached.last_modified:
             headers["If-Modified-Since"] = cached.last_modified
-    timeout = httpx.Timeout(options.timeout)
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5) as client:
+        with contextlib.ExitStack() as stack:
+            if client is None:
+                client = stack.enter_context(new_client(options))
             with client.stream("GET", url, headers=headers) as response:
                 if response.status_code == 304:
                     return 304, b"", response
@@ -140,12 +143,19 @@ def download(url: str, options: FetchOptions, cached: CachedFeed | None) -> tupl
         raise _Failed(f"the download failed ({exc})")
 
 
+def new_client(options: FetchOptions) -> httpx.Client:
+    """An HTTP client for downloads; one may serve many (it keeps connections open)."""
+    return httpx.Client(timeout=httpx.Timeout(options.timeout), follow_redirects=True,
+                        max_redirects=5)
+
+
 def _too_big(options: FetchOptions) -> str:
     return f"the feed is larger than feed_max_bytes ({options.max_bytes} bytes)"
 
 
 def fetch_feed(url: str, cache_dir: Path, options: FetchOptions,
-               count_episodes: Callable[[bytes, str], int | None]) -> FetchResult:
+               count_episodes: Callable[[bytes, str], int | None],
+               client: httpx.Client | None = None) -> FetchResult:
     """Download `url`, falling back to its last good copy. `count_episodes(body, base_url)` says
     how many episodes a body holds, or None when it cannot be read as a feed."""
     cache = FeedCache(cache_dir, url)
@@ -172,7 +182,7 @@ def fetch_feed(url: str, cache_dir: Path, options: FetchOptions,
                            f"fetched {cached.fetched_at} ({cached.episodes} episodes)"),), False)
 
     try:
-        status, body, response = download(url, options, cached)
+        status, body, response = download(url, options, cached, client)
     except _Failed as exc:
         return fall_back(str(exc))
     notes: list[Problem] = []

@@ -21,10 +21,12 @@ its own find box.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,11 +34,11 @@ import jinja2
 import nh3
 
 from . import content, fetch
-from .errors import Report, Severity
+from .errors import Problem, Report, Severity
 from .listen import Transcript, parse_chapters_json, parse_transcript, person_id
-from .model import Catalog, Chapter, Episode, Person, Podcast
+from .model import Catalog, Chapter, Episode, Origin, Person, Podcast
 from .podcast_ns import TRANSCRIPT_PREFERENCE, clock
-from .render import SiteFiles, episode_path, plain_summary, relative_path
+from .render import SiteFiles, episode_path, paginate, plain_summary, relative_path
 
 LOCAL_TRANSCRIPTS = {".vtt": "vtt", ".srt": "srt", ".json": "json"}
 
@@ -86,48 +88,127 @@ def attachment_urls(feed) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+RETRY_AFTER = 6 * 3600  # seconds before a build tries a failed download again (podsite fetch: now)
+DOWNLOAD_BUDGET = 60.0  # seconds one build spends downloading new files; the rest wait for the next
+SHOWN = 5  # download problems listed one by one; the rest are counted
+
+
 def load_listener_files(feed, notes_dir: Path, root: Path, cache_dir: Path | None,
-                        offline: bool, timeout: float, refresh: bool = False) -> ListenerFiles:
+                        offline: bool, timeout: float, refresh: bool = False,
+                        budget: float = DOWNLOAD_BUDGET) -> ListenerFiles:
     """Transcript files beside the notes, and the chapter and transcript URLs the feed names.
 
     A file already downloaded is used as it is, without asking the server: a published
     transcript or chapter file rarely changes, and a show with a thousand of them must not send a
     thousand requests per build (`mkdocs serve` rebuilds on every edit). Files not downloaded yet
-    are fetched, several at a time; `refresh` (podsite fetch) asks the server about every one
-    again, with a conditional GET.
+    are fetched eight at a time, for at most `budget` seconds per build; a file that could not be
+    downloaded is not tried again by builds for RETRY_AFTER seconds (a dead host must not slow
+    every rebuild). `refresh` (podsite fetch) asks the server about every file again, now, with a
+    conditional GET, without a time limit.
     """
     local = []
     if notes_dir.is_dir():
         for path in sorted(notes_dir.rglob("*")):
             if path.suffix in LOCAL_TRANSCRIPTS and path.is_file() and not path.name.startswith("."):
                 local.append((content.display_path(path, root), path.read_bytes()))
-    remote, problems = [], []
-    if feed is not None and cache_dir is not None:
-        options = fetch.FetchOptions(timeout=timeout, max_bytes=20 * 1024 * 1024,
-                                     shrink_threshold=0.0, offline=offline)
-        bodies: dict[str, bytes | None] = {}
-        wanted = []
-        for url in attachment_urls(feed):
-            cached = None if refresh else fetch.FeedCache(cache_dir, url).load()
-            if cached is not None:
-                bodies[url] = cached.body
-            else:
-                wanted.append(url)
+    if feed is None or cache_dir is None:
+        return ListenerFiles(tuple(local))
+    options = fetch.FetchOptions(timeout=timeout, max_bytes=20 * 1024 * 1024,
+                                 shrink_threshold=0.0, offline=offline)
+    bodies: dict[str, bytes] = {}
+    failed: list[Problem] = []  # one per file the episode is shown without
+    wanted = []
+    now = time.time()
+    for url in attachment_urls(feed):
+        cache = fetch.FeedCache(cache_dir, url)
+        cached = None if refresh else cache.load()
+        if cached is not None:
+            bodies[url] = cached.body
+            continue
+        last_failure = None if refresh or offline else _failure(cache)
+        if last_failure and now - last_failure["at"] < RETRY_AFTER:
+            failed.append(Problem(Severity.WARNING, Origin(url), f"{last_failure['reason']} "
+                                  f"(at {_clock(last_failure['at'])}; builds try again from "
+                                  f"{_clock(last_failure['at'] + RETRY_AFTER)}, podsite fetch now)"))
+        else:
+            wanted.append(url)
 
-        def get(url: str):
-            return fetch.fetch_feed(url, cache_dir, options, lambda body, base: 1)
+    notes: list[Problem] = []
+    done, late, futures = set(), set(), {}
+    if wanted:
+        client = fetch.new_client(options)  # one client: connections and TLS set-up are reused
 
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            for url, result in zip(wanted, pool.map(get, wanted)):
-                # A missing chapter or transcript file never stops the build: the episode is
-                # shown without it.
-                problems.extend(_attachment_problem(p) for p in result.problems)
-                bodies[url] = result.body
-        remote = [(url, body) for url, body in bodies.items() if body is not None]
-    return ListenerFiles(tuple(local), tuple(sorted(remote)), tuple(problems))
+        def get(url: str) -> fetch.FetchResult:
+            return fetch.fetch_feed(url, cache_dir, options, lambda body, base: 1, client)
+
+        pool = ThreadPoolExecutor(max_workers=8)
+        futures = {pool.submit(get, url): url for url in wanted}
+        done, late = wait(futures, timeout=None if refresh else budget)
+        pool.shutdown(wait=False, cancel_futures=True)
+        if not late:
+            client.close()  # (with downloads still running, the client goes with the process)
+    for future in done:
+        url, result = futures[future], future.result()
+        if result.body is not None:
+            bodies[url] = result.body
+            _forget_failure(fetch.FeedCache(cache_dir, url))
+        elif not offline:
+            _remember_failure(fetch.FeedCache(cache_dir, url), result.problems)
+        for problem in result.problems:
+            # A chapter or transcript file never stops the build: the episode is shown without it.
+            (failed if result.body is None else notes).append(_attachment_problem(problem))
+    problems = sorted(notes, key=str) + _at_most(sorted(failed, key=str), "could not be used")
+    if late:
+        problems.append(Problem(Severity.WARNING, Origin(futures[next(iter(late))]),
+                                f"{len(late)} chapter or transcript file{'s' if len(late) != 1 else ''} "
+                                f"not downloaded yet: this build spent its {budget:g} s on others "
+                                "(the next build, or podsite fetch, gets them)"))
+    return ListenerFiles(tuple(local), tuple(sorted(bodies.items())), tuple(problems))
 
 
-def _attachment_problem(problem):
+def _at_most(problems: list[Problem], what: str) -> list[Problem]:
+    if len(problems) <= SHOWN:
+        return problems
+    rest = len(problems) - SHOWN
+    return problems[:SHOWN] + [Problem(Severity.WARNING, problems[SHOWN].origin,
+                                       f"and {rest} more chapter or transcript files {what} "
+                                       "(their episodes are shown without them)")]
+
+
+def _failure(cache: fetch.FeedCache) -> dict | None:
+    try:
+        record = json.loads((cache.folder / FAILED).read_text(encoding="utf-8"))
+        return record if isinstance(record.get("at"), (int, float)) and record.get("reason") else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _remember_failure(cache: fetch.FeedCache, problems) -> None:
+    reason = next((p.message for p in problems), "the download failed")
+    reason = reason.split(", and there is no cached copy")[0]
+    try:
+        cache.folder.mkdir(parents=True, exist_ok=True)
+        (cache.folder / FAILED).write_text(json.dumps({"at": time.time(), "reason": reason}),
+                                           encoding="utf-8")
+    except OSError:
+        pass  # then the next build tries again
+
+
+def _forget_failure(cache: fetch.FeedCache) -> None:
+    try:
+        (cache.folder / FAILED).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _clock(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%H:%M UTC")
+
+
+FAILED = "failed.json"  # in a URL's cache folder: when and why its last download failed
+
+
+def _attachment_problem(problem: Problem) -> Problem:
     """fetch.py speaks of feeds; say it of a chapter or transcript file, never as an error."""
     message = re.sub(r" \(\d+ episodes?\)", "", problem.message).replace(
         "there is no cached copy to fall back on (check the URL and the connection)",
@@ -200,8 +281,10 @@ def install(env: jinja2.Environment, infos: dict[str, ListenInfo], subscribe: tu
     env.filters["clock"] = clock
 
 
-def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo],
-                          env: jinja2.Environment) -> dict[str, str]:
+def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: jinja2.Environment,
+                          per_page: int = 20) -> dict[str, str]:
+    """Transcript pages, the transcripts list and its search file, people and person pages.
+    Every list is paginated (`per_page`), so no page grows with the number of episodes."""
     site = SiteFiles()
     people: dict[str, Person] = {}
     episodes_of: dict[str, list[tuple[Episode, str]]] = {}
@@ -220,19 +303,24 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo],
         data = transcript_search_data(with_transcripts, env.globals.get("directory_urls", True))
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         site.add(TRANSCRIPT_SEARCH, text)
-        site.add("transcripts/index.md", env.get_template("transcripts.md.j2").render(
-            here="transcripts/index.md", entries=with_transcripts, podcast=catalog.podcast,
-            words=sum(info.transcript.words for _, info in with_transcripts),
-            json_size=_size(len(text.encode("utf-8")))))
+        template = env.get_template("transcripts.md.j2")
+        words = sum(info.transcript.words for _, info in with_transcripts)
+        for pager in paginate(with_transcripts, per_page, "transcripts/index.md", "transcripts"):
+            site.add(pager.path, template.render(
+                here=pager.path, pager=pager, podcast=catalog.podcast, words=words,
+                count=len(with_transcripts), json_size=_size(len(text.encode("utf-8")))))
     if people:
         ordered = sorted(people.items(), key=lambda kv: (kv[1].name.lower(), kv[0]))
-        site.add("people/index.md", env.get_template("people.md.j2").render(
-            here="people/index.md", people=ordered, episodes_of=episodes_of, podcast=catalog.podcast))
+        template = env.get_template("people.md.j2")
+        for pager in paginate(ordered, per_page, "people/index.md", "people"):
+            site.add(pager.path, template.render(here=pager.path, pager=pager, count=len(ordered),
+                                                 episodes_of=episodes_of, podcast=catalog.podcast))
         template = env.get_template("person.md.j2")
         for pid, person in ordered:
-            path = person_path(pid)
-            site.add(path, template.render(here=path, person=person, pid=pid,
-                                           appearances=episodes_of[pid], podcast=catalog.podcast))
+            for pager in paginate(episodes_of[pid], per_page, person_path(pid), f"people/{pid}"):
+                site.add(pager.path, template.render(here=pager.path, person=person, pid=pid,
+                                                     pager=pager, count=len(episodes_of[pid]),
+                                                     podcast=catalog.podcast))
     return site.as_dict()
 
 

@@ -4,8 +4,11 @@ downloaded at build time (a real HTTP server on 127.0.0.1)."""
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -131,6 +134,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         self.requests.append(self.path)
+        if self.path.startswith("/slow/"):
+            time.sleep(3)  # slower than the build's download budget in the test
         super().do_GET()
 
 
@@ -178,22 +183,25 @@ def test_remote_chapters_and_transcripts_are_fetched_at_build_time_and_kept(tmp_
     texts = [text for text in pages.values() if isinstance(text, str)]
     assert not any(base + "chapters.json" in text or base + "2.srt" in text for text in texts)
 
-    # the next build uses the copies it has without asking the server (only the file it never
-    # got is asked for again), even when the server has lost them
+    # the next build uses the copies it has without asking the server, even when the server
+    # has lost them; the file that failed is not asked for again for a while
     (files / "chapters.json").unlink()
     (files / "2.srt").unlink()
     requests.clear()
     pages, report = generate(settings)
-    assert requests == ["/1.vtt"]
+    assert requests == []
     assert "Remote chapter" in pages["episodes/two.md"]
     assert "Words from the server" in pages["transcripts/two.md"]
-    assert [p.message for p in report.warnings] == [
-        "the server answered 404 File not found, and there is no cached copy: the episode is "
-        "shown without it"]
+    [warning] = [str(p) for p in report.warnings]
+    assert re.fullmatch(re.escape(f"{base}1.vtt: the server answered 404 File not found (at ") +
+                        r"\d\d:\d\d UTC; builds try again from \d\d:\d\d UTC, podsite fetch now\)",
+                        warning), warning
 
     # podsite fetch asks about every file again; one that fails keeps its last good copy
     from generator.fetchcmd import refresh_attachments
     (files / "2.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nSam: Corrected words\n")
+    later = time.time() + 5  # Last-Modified has whole seconds: make the edit visibly newer
+    os.utime(files / "2.srt", (later, later))
     feed = parse_feed(FEED.format(base=base).encode(), "content/feed.xml", Report())
     refreshed = refresh_attachments(settings, feed)
     assert refreshed.summary() == "chapter and transcript files: 3 checked, 0 new, 1 updated"
@@ -249,3 +257,69 @@ def test_an_html_transcript_is_searched_as_one_untimed_passage():
     data = transcript_search_data([(SimpleNamespace(title="One"), info)], directory_urls=True)
     assert data == {"episodes": [{"title": "One", "anchors": False, "url": "one/",
                                   "p": [[None, "", "Ana: Fish & chips More"]]}]}
+
+
+def _feed_linking(base: str, names: list[str]):
+    items = "".join(f'<item><title>E{n}</title><guid>e{n}</guid>'
+                    f'<podcast:transcript url="{base}{name}" type="text/vtt"/></item>'
+                    for n, name in enumerate(names))
+    return parse_feed(f'<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0">'
+                      f'<channel><title>T</title>{items}</channel></rss>'.encode(), "feed.xml", Report())
+
+
+def test_failed_downloads_are_listed_briefly_and_not_retried_by_every_build(tmp_path, server):
+    from generator.listen_build import FAILED, RETRY_AFTER, load_listener_files
+    files, base, requests = server
+    feed = _feed_linking(base, [f"{n}.vtt" for n in range(8)])
+    cache = tmp_path / "cache"
+    first = load_listener_files(feed, tmp_path / "notes", tmp_path, cache, False, 5)
+    assert len(requests) == 8 and first.remote == ()
+    assert [str(p) for p in first.problems] == [
+        f"{base}{n}.vtt: the server answered 404 File not found, and there is no cached copy: the "
+        "episode is shown without it" for n in range(5)] + [
+        f"{base}5.vtt: and 3 more chapter or transcript files could not be used (their episodes "
+        "are shown without them)"]
+
+    requests.clear()
+    again = load_listener_files(feed, tmp_path / "notes", tmp_path, cache, False, 5)
+    assert requests == [] and len(again.problems) == 6  # still warned, never silently fixed
+
+    (files / "0.vtt").write_bytes(VTT)  # the host has it now, and the wait is over for 0.vtt
+    for path in cache.rglob(FAILED):
+        data = json.loads(path.read_text())
+        data["at"] -= RETRY_AFTER + 1
+        path.write_text(json.dumps(data))
+    later = load_listener_files(feed, tmp_path / "notes", tmp_path, cache, False, 5)
+    assert len(requests) == 8 and [url for url, _ in later.remote] == [base + "0.vtt"]
+    assert len(list(cache.rglob(FAILED))) == 7  # the one that came through is forgotten
+
+
+def test_a_build_spends_at_most_its_budget_on_downloads(tmp_path, server):
+    from generator.listen_build import load_listener_files
+    files, base, requests = server
+    (files / "fast.vtt").write_bytes(VTT)
+    feed = _feed_linking(base, ["fast.vtt", "slow/a.vtt"])
+    start = time.monotonic()
+    result = load_listener_files(feed, tmp_path / "notes", tmp_path, tmp_path / "cache", False, 5,
+                                 budget=0.5)
+    assert time.monotonic() - start < 2.5
+    assert [url for url, _ in result.remote] == [base + "fast.vtt"]
+    assert [str(p) for p in result.problems] == [
+        f"{base}slow/a.vtt: 1 chapter or transcript file not downloaded yet: this build spent its "
+        "0.5 s on others (the next build, or podsite fetch, gets them)"]
+
+
+def test_people_and_transcript_lists_are_paginated(tmp_path, server):
+    files, base, _ = server
+    (files / "1.vtt").write_bytes(VTT)
+    (files / "2.srt").write_text("1\n00:01:01,000 --> 00:01:03,000\nSam: Words from the server\n")
+    settings = _project(tmp_path, FEED.format(base=base))
+    pages, report = generate(Settings(**{**settings.__dict__, "episodes_per_page": 1}))
+    assert not report.errors, [str(p) for p in report.errors]
+    lists = sorted(p for p in pages if p.startswith(("people/", "transcripts/")) and "page/" in p)
+    assert lists == ["people/ana-ruiz/page/2.md", "people/page/2.md", "transcripts/page/2.md"]
+    first, second = pages["transcripts/index.md"], pages["transcripts/page/2.md"]
+    assert "- [Two](two.md)" in first and "Page 1 of 2 · [Older transcripts →](page/2.md)" in first
+    assert "- [One](../one.md)" in second and "data-podsite-transcript-search" not in second
+    assert "search:\n  exclude: true" in second and "Transcripts, page 2" in second
+    assert "[One](../../../episodes/one.md)" in pages["people/ana-ruiz/page/2.md"]
