@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark podsite against the tools it rides on, and print the figures.
 
-    .venv/bin/python bench/benchmark.py            # 200, 2000 and 10,000 episodes (~15 min)
-    .venv/bin/python bench/benchmark.py --quick    # 200 and 1000 episodes (~2 min)
+    .venv/bin/python bench/benchmark.py            # 200, 2000 and 10,000 episodes (~17 min)
+    .venv/bin/python bench/benchmark.py --quick    # 200 and 1000 episodes (~3 min)
     .venv/bin/python bench/benchmark.py --sizes 500 --keep /tmp/bench
 
 For each size it writes a synthetic feed with ../shared/bench/make_feed.py (or --make-feed), then
