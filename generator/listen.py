@@ -85,8 +85,19 @@ def note_chapters(raw, path: str, line: int | None, report: Report) -> tuple[Cha
         if not title:
             report.error(Origin(path, line), f"chapter {n} has no title (add title: ...)")
             continue
-        chapters.append(Chapter(start, title, str(item.get("url") or "").strip()))
+        url = _web_url(item.get("url"), f"chapter {n}", path, line, report)
+        chapters.append(Chapter(start, title, url))
     return tuple(sorted(chapters, key=lambda c: c.start))
+
+
+def _web_url(value, what: str, path: str, line: int | None, report: Report) -> str:
+    """An http(s) URL from front matter; anything else (javascript:, a typo) is an error."""
+    url = str(value or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        report.error(Origin(path, line), f"{what}: {url!r} is not a web address (write a full "
+                                         "https://... URL)")
+        return ""
+    return url
 
 
 def note_people(raw, path: str, line: int | None, report: Report) -> tuple[Person, ...]:
@@ -106,7 +117,8 @@ def note_people(raw, path: str, line: int | None, report: Report) -> tuple[Perso
                                              "role: guest}})")
             continue
         people.append(Person(name, str(item.get("role") or "guest").strip().lower(),
-                             str(item.get("url") or "").strip(), str(item.get("image") or "").strip()))
+                             _web_url(item.get("url"), f"person {n}", path, line, report),
+                             _web_url(item.get("image"), f"person {n}", path, line, report)))
     return tuple(people)
 
 

@@ -126,6 +126,18 @@ def test_front_matter_mistakes_name_the_line():
     ]
 
 
+def test_front_matter_links_must_be_web_addresses():
+    text = ('---\nguid: ep-1\nchapters:\n  - {start: "0:00", title: Start, url: "javascript:alert(1)"}\n'
+            'people:\n  - {name: Ana, url: "www.example.org", image: "https://example.org/a.png"}\n---\n')
+    report = Report()
+    assert parse_note(text, "content/episodes/001.md", report) is None
+    assert [str(p) for p in report.errors] == [
+        "content/episodes/001.md:3: chapter 1: 'javascript:alert(1)' is not a web address (write a "
+        "full https://... URL)",
+        "content/episodes/001.md:5: person 1: 'www.example.org' is not a web address (write a full "
+        "https://... URL)"]
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     requests: list  # set per server: the paths asked for
 
