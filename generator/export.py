@@ -32,6 +32,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import rawhtml
 from .build import Settings, generate
 from .content import display_path
 from .errors import PodsiteError, Problem, Report, Severity
@@ -94,6 +95,8 @@ def export_site(settings: Settings, out: Path, strict: bool = False) -> Outcome:
         problems.append(Problem(Severity.ERROR, Origin(shown), f"{len(report.warnings)} warning(s) in "
                                 "strict mode; nothing was written (fix them, or leave out --strict)"))
         return Outcome(tuple(problems), None)
+    pages = {path: rawhtml.inline(text) if isinstance(text, str) else text
+             for path, text in pages.items()}
     plan_report = Report()
     result = export_pages(pages, out, shown, plan_report)
     return Outcome(tuple(problems + plan_report.problems), result)

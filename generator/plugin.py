@@ -3,7 +3,9 @@
 - on_config: resolve settings; for `build`/`gh-deploy`, point MkDocs at a staging folder.
 - on_pre_build: run the whole pipeline *before* MkDocs cleans the site folder; content mistakes
   stop the build here, with every problem listed and the last good site untouched.
-- on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk).
+- on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk),
+  with the templates' raw HTML blocks lifted out of their Markdown (rawhtml.py);
+- on_page_content: put those blocks back into the page's HTML.
 - on_post_build: swap the finished staging folder into place.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -18,12 +21,13 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import export, writer
+from . import export, rawhtml, writer
 from .build import generate
 from .config import PodsiteConfig, settings_from
 from .errors import PodsiteError, Severity
 
 log = get_plugin_logger("podsite")
+SHOWN_PAGES = 3  # pages named when the same template mistake hits many
 
 
 class PodsitePlugin(BasePlugin[PodsiteConfig]):
@@ -32,6 +36,9 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.pages: dict[str, str | bytes] = {}
+        self.blocks: dict[str, list[str]] = {}  # page path -> its raw HTML blocks (rawhtml.py)
+        self.nonce = ""
+        self.unplaced = 0  # pages whose raw HTML blocks did not all reach the page
         self.final_site_dir: str | None = None
         self.warnings: CountHandler | None = None
 
@@ -103,11 +110,32 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if clashes:
             self._abort(config, [f"{config.docs_dir}/{p}: clashes with a page the generator makes "
                                  "(rename or delete the hand-written file)" for p in clashes])
+        self.nonce, self.blocks, self.unplaced = secrets.token_hex(4), {}, 0
         for path, text in self.pages.items():
+            if isinstance(text, str):
+                text, blocks = rawhtml.lift(text, self.nonce)
+                if blocks:
+                    self.blocks[path] = blocks
             files.append(File.generated(config, path, content=text))
         return files
 
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        blocks = self.blocks.get(page.file.src_uri)
+        if not blocks:
+            return html
+        html, missing = rawhtml.put_back(html, self.nonce, blocks)
+        if missing:
+            self.unplaced += 1
+            if self.unplaced <= SHOWN_PAGES:  # a template mistake repeats on every page: show a few
+                log.warning(f"{page.file.src_uri}: {missing} raw HTML block(s) from the templates did "
+                            "not reach the page (in the template, keep each `| html_block` on lines "
+                            "of its own with a blank line before and after)")
+        return html
+
     def on_post_build(self, *, config) -> None:
+        if self.unplaced > SHOWN_PAGES:
+            log.warning(f"... and {self.unplaced - SHOWN_PAGES} more page(s) with raw HTML blocks that "
+                        "did not reach the page")
         if self.final_site_dir is None:
             return
         staging, final = config.site_dir, self.final_site_dir

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 import nh3
 
+from . import rawhtml
 from .model import Catalog, Episode, Virtue
 
 # Characters that start inline Markdown anywhere (all in Python-Markdown's ESCAPED_CHARS, plus '|'),
@@ -154,7 +155,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(md=md_text, attr=attr, meta=meta, duration=duration,
-                       long_date=long_date, summary=plain_summary)
+                       long_date=long_date, summary=plain_summary, html_block=rawhtml.mark)
     env.globals.update(episode_path=episode_path, virtue_path=virtue_path)
     env.globals["link"] = _link
     env.globals["worksheets"] = {}  # virtue id -> worksheet_build.SheetLinks, set by build_site
