@@ -148,3 +148,33 @@ def test_hand_written_page_clashing_with_a_generated_one(project):
     assert result.returncode == 1
     assert ("content/pages/episodes/index.md: clashes with a page the generator makes "
             "(rename or delete the hand-written file)") in result.stderr
+
+
+def test_a_show_without_people_or_transcripts_builds_strict_without_those_tabs(project):
+    # most feeds have neither podcast:person nor podcast:transcript: the sample mkdocs.yml's nav
+    # entries for them must not break `mkdocs build --strict` (MkDocs warns of a missing nav page)
+    for note in (project / "content/episodes").glob("*.md"):
+        text = note.read_text(encoding="utf-8")
+        text = re.sub(r"^people:\n(?:  - .*\n)+", "", text, flags=re.M)
+        note.write_text(re.sub(r"^transcript:.*\n", "", text, flags=re.M), encoding="utf-8")
+    for transcript in (project / "content/episodes").glob("*.vtt"):
+        transcript.unlink()
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert ("INFO    -  podsite: mkdocs.yml: nav entry 'People' left out until the show has hosts or "
+            "guests (podcast:person in the feed, or people: in a note's front matter)") in result.stderr
+    assert ("INFO    -  podsite: mkdocs.yml: nav entry 'Transcripts' left out until the show has "
+            "transcripts (podcast:transcript in the feed, or a transcript file beside a note)") in result.stderr
+    tabs = re.findall(r'md-tabs__link[^>]*>\s*([^<]+?)\s*<', (project / "site/index.html").read_text())
+    assert tabs == ["Home", "Episodes", "Virtues", "About"]
+
+
+def test_nav_pruning_keeps_everything_else_and_drops_emptied_sections():
+    from generator.plugin import _prune_nav
+    nav = [{"Home": "index.md"}, {"People": "people/index.md"},
+           {"More": [{"Transcripts": "transcripts/index.md"}]},
+           {"Virtues": ["virtues/index.md", {"Courage": "virtues/courage.md"}]}, "about.md"]
+    assert _prune_nav(nav, {"people/index.md", "transcripts/index.md"}, "mkdocs.yml") == [
+        {"Home": "index.md"}, {"Virtues": ["virtues/index.md", {"Courage": "virtues/courage.md"}]},
+        "about.md"]
+    assert _prune_nav(nav, set(), "mkdocs.yml") == nav
