@@ -21,20 +21,13 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import export, rawhtml, writer
+from . import export, nav, rawhtml, writer
 from .build import generate
 from .config import PodsiteConfig, settings_from
 from .errors import PodsiteError, Severity
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many
-# Sections made only when the show has something for them, with what would fill them. A nav
-# entry for an empty one is left out: most feeds have no podcast:person tags, and a nav link to
-# a page that does not exist fails `mkdocs build --strict`.
-OPTIONAL_SECTIONS = {
-    "people/index.md": "hosts or guests (podcast:person in the feed, or people: in a note's front matter)",
-    "transcripts/index.md": "transcripts (podcast:transcript in the feed, or a transcript file beside a note)",
-}
 
 
 class PodsitePlugin(BasePlugin[PodsiteConfig]):
@@ -128,10 +121,12 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         return files
 
     def _leave_out_empty_sections(self, config, files: Files) -> None:
-        empty = {path for path in OPTIONAL_SECTIONS
+        empty = {path for path in nav.OPTIONAL_SECTIONS
                  if path not in self.pages and files.get_file_from_path(path) is None}
         if empty and config.nav:
-            config.nav = _prune_nav(config.nav, empty, config.config_file_path)
+            shown = os.path.relpath(config.config_file_path)
+            config.nav = nav.prune(config.nav, empty, lambda title, path: log.info(
+                f"{shown}: nav entry {title!r} left out until the show has {nav.OPTIONAL_SECTIONS[path]}"))
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         blocks = self.blocks.get(page.file.src_uri)
@@ -172,20 +167,3 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if self.warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
 
-
-def _prune_nav(items: list, empty: set[str], config_file: str) -> list:
-    """`items` (mkdocs.yml's nav) without entries for the pages in `empty`, nor sections left empty."""
-    kept = []
-    for item in items:
-        title, target = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (None, item)
-        if isinstance(target, str) and target in empty:
-            log.info(f"{os.path.relpath(config_file)}: nav entry {title or target!r} left out until the "
-                     f"show has {OPTIONAL_SECTIONS[target]}")
-            continue
-        if isinstance(target, list):
-            target = _prune_nav(target, empty, config_file)
-            if not target:
-                continue
-            item = {title: target} if title is not None else target
-        kept.append(item)
-    return kept

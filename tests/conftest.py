@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,3 +56,13 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def without_people_or_transcripts(project: Path) -> None:
+    """Take the people and transcripts out of the sample's notes, as most real shows have neither."""
+    for note in (project / "content/episodes").glob("*.md"):
+        text = note.read_text(encoding="utf-8")
+        text = re.sub(r"^people:\n(?:  - .*\n)+", "", text, flags=re.M)
+        note.write_text(re.sub(r"^transcript:.*\n", "", text, flags=re.M), encoding="utf-8")
+    for transcript in (project / "content/episodes").glob("*.vtt"):
+        transcript.unlink()

@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import BIN, ROOT, edit, mkdocs
+from conftest import BIN, ROOT, edit, mkdocs, without_people_or_transcripts
 from generator.export import MANIFEST
 from generator.rawhtml import inline
 
@@ -117,3 +117,20 @@ def test_zensical_builds_and_finds_every_episode(project):
     for location in episodes:
         assert (project / "site" / location / "index.html").is_file()
     assert not list((project / "site").rglob(MANIFEST))  # Zensical skips dot files
+
+
+def test_generate_warns_of_nav_entries_for_sections_the_show_does_not_have(project):
+    without_people_or_transcripts(project)
+    result = podsite(project, "generate")
+    assert result.returncode == 0, result.stderr
+    assert not (project / "content/pages/people/index.md").exists()
+    assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == [
+        "warning: mkdocs.yml: nav entry 'People' points at people/index.md, which podsite writes once "
+        "the show has hosts or guests (podcast:person in the feed, or people: in a note's front matter); "
+        "other builders would show a broken link (take the entry out of the nav until then)",
+        "warning: mkdocs.yml: nav entry 'Transcripts' points at transcripts/index.md, which podsite writes "
+        "once the show has transcripts (podcast:transcript in the feed, or a transcript file beside a "
+        "note); other builders would show a broken link (take the entry out of the nav until then)"]
+    edit(project / "mkdocs.yml", "  - People: people/index.md\n", "")
+    edit(project / "mkdocs.yml", "  - Transcripts: transcripts/index.md\n", "")
+    assert "warning:" not in podsite(project, "generate").stderr

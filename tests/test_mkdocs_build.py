@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit, mkdocs
+from conftest import edit, mkdocs, without_people_or_transcripts
 
 SAMPLE_TITLES = re.findall(r"<item>\s*<title>([^<]+)</title>",
                            (Path(__file__).parent.parent / "content/feed.xml").read_text())
@@ -153,12 +153,7 @@ def test_hand_written_page_clashing_with_a_generated_one(project):
 def test_a_show_without_people_or_transcripts_builds_strict_without_those_tabs(project):
     # most feeds have neither podcast:person nor podcast:transcript: the sample mkdocs.yml's nav
     # entries for them must not break `mkdocs build --strict` (MkDocs warns of a missing nav page)
-    for note in (project / "content/episodes").glob("*.md"):
-        text = note.read_text(encoding="utf-8")
-        text = re.sub(r"^people:\n(?:  - .*\n)+", "", text, flags=re.M)
-        note.write_text(re.sub(r"^transcript:.*\n", "", text, flags=re.M), encoding="utf-8")
-    for transcript in (project / "content/episodes").glob("*.vtt"):
-        transcript.unlink()
+    without_people_or_transcripts(project)
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stderr
     assert ("INFO    -  podsite: mkdocs.yml: nav entry 'People' left out until the show has hosts or "
@@ -170,11 +165,16 @@ def test_a_show_without_people_or_transcripts_builds_strict_without_those_tabs(p
 
 
 def test_nav_pruning_keeps_everything_else_and_drops_emptied_sections():
-    from generator.plugin import _prune_nav
+    from generator import nav as navs
     nav = [{"Home": "index.md"}, {"People": "people/index.md"},
            {"More": [{"Transcripts": "transcripts/index.md"}]},
            {"Virtues": ["virtues/index.md", {"Courage": "virtues/courage.md"}]}, "about.md"]
-    assert _prune_nav(nav, {"people/index.md", "transcripts/index.md"}, "mkdocs.yml") == [
+    dropped = []
+    assert navs.prune(nav, {"people/index.md", "transcripts/index.md"},
+                      lambda title, path: dropped.append((title, path))) == [
         {"Home": "index.md"}, {"Virtues": ["virtues/index.md", {"Courage": "virtues/courage.md"}]},
         "about.md"]
-    assert _prune_nav(nav, set(), "mkdocs.yml") == nav
+    assert dropped == [("People", "people/index.md"), ("Transcripts", "transcripts/index.md")]
+    assert navs.prune(nav, set()) == nav
+    assert navs.entries(nav, {"transcripts/index.md", "virtues/courage.md"}) == [
+        ("Transcripts", "transcripts/index.md"), ("Courage", "virtues/courage.md")]
