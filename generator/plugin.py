@@ -17,7 +17,7 @@ import secrets
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
@@ -128,6 +128,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             config.nav = nav.prune(config.nav, empty, lambda title, path: log.info(
                 f"{shown}: nav entry {title!r} left out until the show has {nav.OPTIONAL_SECTIONS[path]}"))
 
+    @event_priority(100)  # first, so other plugins' on_page_content see the finished HTML
     def on_page_content(self, html: str, *, page, config, files) -> str:
         blocks = self.blocks.get(page.file.src_uri)
         if not blocks:

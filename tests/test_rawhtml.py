@@ -78,3 +78,19 @@ def test_a_block_markdown_did_not_keep_is_reported_and_fails_strict(project):
                        "courage-is-a-small-step-taken-twice")),
         "WARNING -  podsite: ... and 6 more page(s) with raw HTML blocks that did not reach the page"]
     assert not (project / "site").exists()  # strict: no half-made site
+
+
+def test_other_plugins_see_the_page_with_its_blocks_back(project):
+    # a hook (a plugin from mkdocs.yml) that asks to run early still sees finished HTML
+    (project / "hooks.py").write_text(
+        "from mkdocs.plugins import event_priority\n"
+        "@event_priority(50)\n"
+        "def on_page_content(html, page, config, files):\n"
+        "    if page.file.src_uri == 'episodes/auditing-your-alliances.md':\n"
+        "        open('seen.html', 'w').write(html)\n"
+        "    return html\n", encoding="utf-8")
+    with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - hooks.py\n")
+    assert mkdocs(project, "build", "--strict").returncode == 0
+    seen = (project / "seen.html").read_text(encoding="utf-8")
+    assert '<div class="podsite-audio"' in seen and "<!--podsite" not in seen
