@@ -138,8 +138,8 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             self.unplaced += 1
             if self.unplaced <= SHOWN_PAGES:  # a template mistake repeats on every page: show a few
                 log.warning(f"{page.file.src_uri}: {missing} raw HTML block(s) from the templates did "
-                            "not reach the page (in the template, keep each `| html_block` on lines "
-                            "of its own with a blank line before and after)")
+                            "not reach the page (in the template, keep each `html_block` filter's "
+                            "output on lines of its own with a blank line before and after)")
         return html
 
     def on_post_build(self, *, config) -> None:
@@ -167,4 +167,3 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def on_shutdown(self) -> None:
         if self.warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
-

@@ -72,8 +72,8 @@ def test_a_block_markdown_did_not_keep_is_reported_and_fails_strict(project):
     warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
     assert warnings[:4] == [
         *(f"WARNING -  podsite: episodes/{slug}.md: 1 raw HTML block(s) from the templates did not "
-          "reach the page (in the template, keep each `| html_block` on lines of its own with a blank "
-          "line before and after)"
+          "reach the page (in the template, keep each `html_block` filter's output on lines of its "
+          "own with a blank line before and after)"
           for slug in ("auditing-your-alliances", "building-alliances-the-four-packs",
                        "courage-is-a-small-step-taken-twice")),
         "WARNING -  podsite: ... and 6 more page(s) with raw HTML blocks that did not reach the page"]
