@@ -237,7 +237,7 @@ def test_a_transcript_beside_the_notes_wins_and_people_get_pages(tmp_path):
     assert "Today: courage." in pages["transcripts/one.md"]
     assert sorted(p for p in pages if p.startswith("people/")) == [
         "people/ana-ruiz.md", "people/index.md", "people/sam-okafor.md"]
-    assert "[One](../episodes/one.md)" in pages["people/sam-okafor.md"]
+    assert '<a href="../../episodes/one/">One</a>' in pages["people/sam-okafor.md"]
     assert "Two" in pages["people/ana-ruiz.md"]  # channel hosts are in every episode without people
 
 
@@ -254,7 +254,8 @@ def test_transcripts_are_searched_from_a_file_of_their_own(tmp_path, server):
             ("Two", two, True), ("One", one, True)]  # newest first, relative to transcripts/
         assert data["episodes"][0]["p"] == [[61.0, "Sam", "Words from the server"]]
     index = pages["transcripts/index.md"]
-    assert "- [Two](two.md) (12 January 2026)\n- [One](one.md) (5 January 2026)\n" in index
+    assert ('<li><a href="two.html">Two</a> (12 January 2026)</li>\n'
+            '<li><a href="one.html">One</a> (5 January 2026)</li>\n') in index
     assert 'data-podsite-transcript-search="search.json"' in index
     assert '<p id="p-1">' in pages["transcripts/two.md"]
 
@@ -331,7 +332,7 @@ def test_people_and_transcript_lists_are_paginated(tmp_path, server):
     lists = sorted(p for p in pages if p.startswith(("people/", "transcripts/")) and "page/" in p)
     assert lists == ["people/ana-ruiz/page/2.md", "people/page/2.md", "transcripts/page/2.md"]
     first, second = pages["transcripts/index.md"], pages["transcripts/page/2.md"]
-    assert "- [Two](two.md)" in first and "Page 1 of 2 · [Older transcripts →](page/2.md)" in first
-    assert "- [One](../one.md)" in second and "data-podsite-transcript-search" not in second
+    assert '<a href="two/">Two</a>' in first and "Page 1 of 2 · [Older transcripts →](page/2.md)" in first
+    assert '<a href="../../one/">One</a>' in second and "data-podsite-transcript-search" not in second
     assert "search:\n  exclude: true" in second and "Transcripts, page 2" in second
-    assert "[One](../../../episodes/one.md)" in pages["people/ana-ruiz/page/2.md"]
+    assert '<a href="../../../../episodes/one/">One</a>' in pages["people/ana-ruiz/page/2.md"]

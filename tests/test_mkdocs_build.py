@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -178,3 +180,49 @@ def test_nav_pruning_keeps_everything_else_and_drops_emptied_sections():
     assert navs.prune(nav, set()) == nav
     assert navs.entries(nav, {"transcripts/index.md", "virtues/courage.md"}) == [
         ("Transcripts", "transcripts/index.md"), ("Courage", "virtues/courage.md")]
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (name == "href" and tag in ("a", "link") or name == "src"):
+                self.urls.append(value)
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every site-relative link and source of every page whose target file does not exist."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another site, or an anchor on this page
+            base = site if parts.path.startswith("/") else page.parent  # site_url's path is /
+            target = (base / unquote(parts.path).lstrip("/")).resolve()
+            if url.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if site.resolve() not in target.parents or not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {url}")
+    return broken
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_no_page_links_to_a_file_the_site_does_not_have(project, directory_urls):
+    # MkDocs checks the Markdown links; this checks every link of the built site, including the
+    # ones podsite writes as HTML (episode lists, player, chapters, transcripts)
+    if not directory_urls:
+        with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
+            config.write("\nuse_directory_urls: false\n")
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert len(list(site.rglob("*.html"))) > 20
+    assert broken_links(site) == []
+    (site / ("virtues/courage/index.html" if directory_urls else "virtues/courage.html")).unlink()
+    assert any(link.endswith(("virtues/courage/", "virtues/courage.html")) for link in broken_links(site))
