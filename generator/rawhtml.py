@@ -1,7 +1,8 @@
 """Raw HTML blocks that go around Python-Markdown instead of through it.
 
 Most of an episode page is HTML the templates write themselves: the audio block, the chapters,
-the sanitised feed description, JSON-LD, and on transcript pages every paragraph. Python-Markdown
+the sanitised feed description, JSON-LD, on transcript pages every paragraph, and the paginated
+episode lists (their links resolved by `page_url`, not left to MkDocs). Python-Markdown
 passes raw HTML through unchanged, but only after parsing it twice (MkDocs's anchor scan, then
 Markdown's own block parser); the profile of a 500-episode build put that at a third of podsite's
 cost over plain pages. So templates mark such blocks with the `html_block` filter, and:
