@@ -37,6 +37,7 @@ from .build import Settings, generate
 from .content import display_path
 from .errors import PodsiteError, Problem, Report, Severity
 from .model import Origin
+from .writer import write_file_atomic
 
 MANIFEST = ".podsite-generated.json"
 _FORMAT = 1
@@ -231,27 +232,14 @@ def _blocking_parent(out: Path, path: str) -> str | None:
 def write_export(plan: _Plan, out: Path) -> None:
     """Carry out a plan: files first, then deletions, then the manifest (all atomic)."""
     for path, data in plan.write:
-        _write_atomic(out / path, data)
+        write_file_atomic(out / path, data)
     for path in plan.delete:
         (out / path).unlink()
         _remove_empty_parents(out, path)
     manifest = json.dumps({"format": _FORMAT, "generator": "podsite generate",
                            "files": dict(plan.manifest)}, indent=1, sort_keys=True) + "\n"
     if _read(out / MANIFEST) != manifest.encode("utf-8"):
-        _write_atomic(out / MANIFEST, manifest.encode("utf-8"))
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.podsite-tmp-{os.getpid()}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # the umask applies
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        write_file_atomic(out / MANIFEST, manifest.encode("utf-8"))
 
 
 def _remove_empty_parents(out: Path, path: str) -> None:

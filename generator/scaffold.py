@@ -11,8 +11,6 @@ item's categories name, so a new note changes nothing on the site until it is wr
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from . import build
 from .errors import PodsiteError, Report
 from .model import Catalog, Episode, Origin
 from .render import long_date
+from .writer import write_file_atomic
 
 LATEST = "latest"
 
@@ -114,14 +113,8 @@ def write_note(root: Path, note: NewNote) -> None:
     if target.exists():
         raise PodsiteError.single(Origin(note.path), "already exists; nothing was written "
                                                      "(edit it, or move it away first)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(note.text)
-        os.link(tmp, target)  # fails if the file appeared meanwhile: never overwrites
-    except FileExistsError:
+        write_file_atomic(target, note.text.encode("utf-8"), overwrite=False)
+    except FileExistsError:  # it appeared meanwhile
         raise PodsiteError.single(Origin(note.path), "already exists; nothing was written "
                                                      "(edit it, or move it away first)")
-    finally:
-        Path(tmp).unlink(missing_ok=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 STAGING_SUFFIX = ".podsite-new"
 OLD_SUFFIX = ".podsite-old"
@@ -32,22 +34,20 @@ def swap_in(staging: str, final: str) -> None:
 
 
 
-def write_file_atomic(path, data: bytes) -> None:
-    """Replace one file whole: readers see the old bytes or the new ones, never a mix."""
-    import tempfile
-    from pathlib import Path
-
+def write_file_atomic(path, data: bytes, overwrite: bool = True) -> None:
+    """Write one file whole: readers see the old bytes or the new ones, never a mix. A new file
+    gets mode 0644, a replaced one keeps its mode. With `overwrite=False` an existing file is
+    never replaced (FileExistsError), even one that appears while this writes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if overwrite and path.exists() else 0o644)
+        if overwrite:
+            os.replace(tmp, path)
         else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
+            os.link(tmp, path)  # fails when the file exists
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise

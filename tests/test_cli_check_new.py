@@ -121,6 +121,7 @@ def test_new_writes_notes_that_join_the_feed(project, which):
                              "for 'Questions worth asking your sceptics' (guid sbs-2026-009)\n")
     path = project / "content/episodes/009-questions-worth-asking-your-sceptics.md"
     assert path.read_text() == NEW_NOTE
+    assert path.stat().st_mode & 0o777 == 0o644  # readable like any other note (not a private temp file)
     # the note joins its episode: the "no show notes" line is gone and nothing else appears
     assert podsite(project, "check", "--strict").stderr == ""
 
@@ -148,11 +149,11 @@ def test_new_refuses_to_overwrite_or_duplicate(project):
                      "an episode number, or latest)"),
 ])
 def test_new_for_an_unknown_episode(project, which, message):
+    before = sorted(p.name for p in (project / "content/episodes").iterdir())
     result = podsite(project, "new", which)
     assert result.exit_code == 1
     assert result.stderr == f"error: content/feed.xml: {message}\n"
-    assert sorted(p.name for p in (project / "content/episodes").iterdir())[-1] == \
-        "008-auditing-alliances.md"
+    assert sorted(p.name for p in (project / "content/episodes").iterdir()) == before
 
 
 def test_check_for_github_actions_annotates_the_line(project):
