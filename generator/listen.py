@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 import nh3
-from markdown.extensions.toc import slugify
+from markdown.extensions.toc import slugify, slugify_unicode
 
 from .errors import Report
 from .model import Chapter, Origin, Person
@@ -52,8 +52,27 @@ class Transcript:
         return len(text.split())
 
 
-def person_id(name: str) -> str:
-    return slugify(name, "-") or "person"
+# people/index.md lists everyone and people/page/N/ continues the list: no person may take those
+RESERVED_PERSON_IDS = frozenset({"index", "page"})
+
+
+def person_ids(names) -> dict[str, str]:
+    """A page id (`people/<id>/`) per distinct name, in the order given (oldest episode first, so
+    a show's new guests never move an existing page). Names that slug alike (`Ana Ruiz`,
+    `ana ruiz!`) get -2, -3, ...; accents are dropped, names in other scripts keep their letters."""
+    ids: dict[str, str] = {}
+    taken = set(RESERVED_PERSON_IDS)
+    for name in names:
+        if name in ids:
+            continue
+        base = slugify(name, "-") or slugify_unicode(name, "-") or "person"  # Tomás -> tomas
+        pid, n = base, 1
+        while pid in taken:
+            n += 1
+            pid = f"{base}-{n}"
+        ids[name] = pid
+        taken.add(pid)
+    return ids
 
 
 # --- front matter -----------------------------------------------------------------------------

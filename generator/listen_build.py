@@ -35,7 +35,7 @@ import nh3
 
 from . import content, fetch
 from .errors import Problem, Report, Severity
-from .listen import Transcript, parse_chapters_json, parse_transcript, person_id
+from .listen import Transcript, parse_chapters_json, parse_transcript, person_ids
 from .model import Catalog, Chapter, Episode, Origin, Person, Podcast
 from .podcast_ns import TRANSCRIPT_PREFERENCE, clock
 from .render import SiteFiles, episode_path, paginate, plain_summary, relative_path
@@ -224,13 +224,16 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
         stem, _, suffix = path.rpartition(".")
         local[stem] = (path, data, LOCAL_TRANSCRIPTS["." + suffix])
     remote = dict(files.remote)
+    people_of = {e.slug: (e.note.people if e.note else ()) or e.feed.persons or catalog.podcast.persons
+                 for e in catalog.episodes}
+    ids = person_ids(p.name for e in reversed(catalog.episodes) for p in people_of[e.slug])
     infos = {}
     for episode in catalog.episodes:
         feed, note = episode.feed, episode.note
         chapters = (note.chapters if note else ()) or feed.chapters
         if not chapters and feed.chapters_url in remote:
             chapters = parse_chapters_json(remote[feed.chapters_url], feed.chapters_url, report)
-        people = (note.people if note else ()) or feed.persons or catalog.podcast.persons
+        people = people_of[episode.slug]
         transcript = None
         beside = local.get(note.path.rpartition(".")[0]) if note else None
         if beside is not None:
@@ -240,7 +243,7 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
             if best is not None and best.url in remote:
                 transcript = parse_transcript(remote[best.url], best.type, best.url, report)
         infos[episode.slug] = ListenInfo(
-            chapters, tuple((person_id(p.name), p) for p in people), transcript,
+            chapters, tuple((ids[p.name], p) for p in people), transcript,
             transcript_path(episode) if transcript else None)
     return infos
 

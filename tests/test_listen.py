@@ -18,7 +18,7 @@ import pytest
 from generator.build import Settings, generate
 from generator.errors import Report, Severity
 from generator.feed import parse_feed
-from generator.listen import parse_transcript
+from generator.listen import parse_transcript, person_ids
 from generator.model import Chapter, Person, TranscriptLink
 from generator.notes import parse_note
 
@@ -336,3 +336,12 @@ def test_people_and_transcript_lists_are_paginated(tmp_path, server):
     assert '<a href="../../one/">One</a>' in second and "data-podsite-transcript-search" not in second
     assert "search:\n  exclude: true" in second and "Transcripts, page 2" in second
     assert '<a href="../../../../episodes/one/">One</a>' in pages["people/ana-ruiz/page/2.md"]
+
+
+def test_every_person_gets_a_page_of_their_own():
+    # names in other scripts used to all become "person" (one page for everyone), and a guest
+    # called Index took the people list's own path
+    assert person_ids(["Ana Ruiz", "Tomás Ferreira", "李雷", "韩梅梅", "Index", "ana ruiz!",
+                       "Ana Ruiz", "Page", "!!!"]) == {
+        "Ana Ruiz": "ana-ruiz", "Tomás Ferreira": "tomas-ferreira", "李雷": "李雷", "韩梅梅": "韩梅梅",
+        "Index": "index-2", "ana ruiz!": "ana-ruiz-2", "Page": "page-2", "!!!": "person"}
