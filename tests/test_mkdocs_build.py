@@ -226,3 +226,33 @@ def test_no_page_links_to_a_file_the_site_does_not_have(project, directory_urls)
     assert broken_links(site) == []
     (site / ("virtues/courage/index.html" if directory_urls else "virtues/courage.html")).unlink()
     assert any(link.endswith(("virtues/courage/", "virtues/courage.html")) for link in broken_links(site))
+
+
+class _Meta(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and (key := attrs.get("property") or attrs.get("name")):
+            self.meta[key] = attrs.get("content")
+
+
+def sharing_tags(page: Path) -> dict[str, str]:
+    parser = _Meta()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.meta
+
+
+def test_sharing_tags_hold_titles_with_quotes_and_ampersands_as_written(project):
+    # generated pages' titles arrive escaped, hand-written ones raw: both must come out right
+    edit(project / "mkdocs.yml", "  - About: about.md", """  - 'About "the show" & us': about.md""")
+    edit(project / "content/feed.xml", "<title>Building alliances: the four packs</title>",
+         '<title>Allies "&amp;" &lt;friends&gt;</title>')
+    assert mkdocs(project, "build", "--strict").returncode == 0
+    about = sharing_tags(project / "site/about/index.html")
+    assert about["og:title"] == about["twitter:title"] == 'About "the show" & us - Small Brave Steps'
+    episode = sharing_tags(project / "site/episodes/building-alliances-the-four-packs/index.html")
+    assert episode["og:title"] == 'Allies "&" <friends> - Small Brave Steps'
+    assert episode["og:type"] == "website" and episode["og:audio"].endswith(".mp3")
