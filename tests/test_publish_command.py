@@ -58,7 +58,6 @@ def test_publish_pushes_the_site_with_nojekyll(repo, remote):
     files = git(remote, "ls-tree", "-r", "--name-only", "gh-pages").split()
     assert ".nojekyll" in files and "search/search_index.json" in files
     assert "episodes/building-alliances-the-four-packs/index.html" in files
-    assert not any("podsite-new" in f for f in files)
     assert git(remote, "log", "--format=%s", "gh-pages").strip() == \
         f"Deployed {head} with podsite 0.1.0"
     assert git(repo, "branch", "--list").split() == ["*", "main"]  # no local gh-pages branch made
