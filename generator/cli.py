@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import export, nav
+from . import export
 from .build import build_catalog, load_sources
 from .check import check_project, github_annotation
 from .config import settings_from
@@ -208,20 +208,15 @@ def generate_command(config_file: str, out: Path | None, strict: bool) -> None:
     its own stale files and never touches anyone else's.
     """
     settings, config = _load_project(config_file)
-    docs = export.docs_dir_of(config_file)
-    target = out if out is not None else docs
-    outcome = export.export_site(settings, target, strict)
+    docs = Path(config.docs_dir)
+    outcome = export.export_site(settings, out if out is not None else docs, strict, docs,
+                                 config.nav, config_file)
     for problem in outcome.problems:
         click.echo(f"{problem.severity.value}: {problem}", err=True)
     if outcome.result is None:
         click.echo("nothing was written", err=True)
         sys.exit(1)
     click.echo(outcome.result.summary())
-    for title, path in nav.entries(config.nav, nav.OPTIONAL_SECTIONS):
-        if not (target / path).is_file() and not (docs / path).is_file():
-            click.echo(f"warning: {config_file}: nav entry {title!r} points at {path}, which podsite "
-                       f"writes once the show has {nav.OPTIONAL_SECTIONS[path]}; other builders would "
-                       "show a broken link (take the entry out of the nav until then)", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

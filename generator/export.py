@@ -32,7 +32,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import rawhtml
+from . import nav, rawhtml
 from .build import Settings, generate
 from .content import display_path
 from .errors import PodsiteError, Problem, Report, Severity
@@ -70,17 +70,10 @@ class _Plan:
     manifest: tuple[tuple[str, str], ...]  # (path, sha256) of every file owned after the run
 
 
-def docs_dir_of(config_file: str) -> Path:
-    """The `docs_dir` of an mkdocs.yml (MkDocs' default: `docs`), relative to the file's folder."""
-    from mkdocs.utils import yaml_load
-
-    with open(config_file, "rb") as f:
-        config = yaml_load(f) or {}
-    return Path(config_file).resolve().parent / str(config.get("docs_dir") or "docs")
-
-
-def export_site(settings: Settings, out: Path, strict: bool = False) -> Outcome:
-    """Generate the site and write it into `out`; writes nothing when anything is wrong."""
+def export_site(settings: Settings, out: Path, strict: bool = False, docs: Path | None = None,
+                site_nav: list | None = None, config_file: str = "mkdocs.yml") -> Outcome:
+    """Generate the site and write it into `out`; writes nothing when anything is wrong.
+    `site_nav` (mkdocs.yml's nav) is checked for entries that would point at nothing."""
     shown = display_path(out, settings.root)
     layout = _check_layout(settings, out, shown)
     if layout:
@@ -92,8 +85,17 @@ def export_site(settings: Settings, out: Path, strict: bool = False) -> Outcome:
     problems = list(report.problems)
     if report.errors:
         return Outcome(tuple(problems), None)
-    if strict and report.warnings:
-        problems.append(Problem(Severity.ERROR, Origin(shown), f"{len(report.warnings)} warning(s) in "
+    hand_written = [p for _, p in nav.entries(site_nav, nav.OPTIONAL_SECTIONS)
+                    if docs and (docs / p).is_file() and p not in owned_paths(docs)]
+    for title, path in nav.entries(site_nav, nav.OPTIONAL_SECTIONS):
+        if path not in pages and path not in hand_written:
+            problems.append(Problem(Severity.WARNING, Origin(config_file), (
+                f"nav entry {title!r} points at {path}, which podsite writes once the show has "
+                f"{nav.OPTIONAL_SECTIONS[path]}; other builders would show a broken link (take the "
+                "entry out of the nav until then)")))
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
+    if strict and warnings:
+        problems.append(Problem(Severity.ERROR, Origin(shown), f"{warnings} warning(s) in "
                                 "strict mode; nothing was written (fix them, or leave out --strict)"))
         return Outcome(tuple(problems), None)
     pages = {path: rawhtml.inline(text) if isinstance(text, str) else text

@@ -131,6 +131,10 @@ def test_generate_warns_of_nav_entries_for_sections_the_show_does_not_have(proje
         "warning: mkdocs.yml: nav entry 'Transcripts' points at transcripts/index.md, which podsite writes "
         "once the show has transcripts (podcast:transcript in the feed, or a transcript file beside a "
         "note); other builders would show a broken link (take the entry out of the nav until then)"]
+    strict = podsite(project, "generate", "--strict")
+    assert strict.returncode == 1 and strict.stderr.endswith(
+        "error: content/pages: 2 warning(s) in strict mode; nothing was written (fix them, or leave "
+        "out --strict)\nnothing was written\n")
     edit(project / "mkdocs.yml", "  - People: people/index.md\n", "")
     edit(project / "mkdocs.yml", "  - Transcripts: transcripts/index.md\n", "")
     assert "warning:" not in podsite(project, "generate").stderr
