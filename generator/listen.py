@@ -25,6 +25,7 @@ import nh3
 from markdown.extensions.toc import slugify, slugify_unicode
 
 from .errors import Report
+from .feed import plain_text
 from .model import Chapter, Origin, Person
 from .podcast_ns import parse_time
 
@@ -47,9 +48,16 @@ class Transcript:
     html: str = ""  # an HTML transcript, sanitised (then `paragraphs` is empty)
 
     @property
+    def html_text(self) -> str:
+        """An HTML transcript as plain text, a block's end being a word break ("</p><p>")."""
+        return plain_text(_BLOCK_TAG.sub(" ", self.html), True)
+
+    @property
     def words(self) -> int:
-        text = " ".join(p.text for p in self.paragraphs) or nh3.clean(self.html, tags=set())
-        return len(text.split())
+        return sum(len(p.text.split()) for p in self.paragraphs) or len(self.html_text.split())
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|blockquote|cite)\b[^>]*>", re.I)
 
 
 # people/index.md lists everyone and people/page/N/ continues the list: no person may take those

@@ -22,7 +22,6 @@ its own find box.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 import time
@@ -31,7 +30,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
-import nh3
 
 from . import content, fetch
 from .errors import Problem, Report, Severity
@@ -337,16 +335,12 @@ def transcript_search_data(entries: list[tuple[Episode, ListenInfo]], directory_
         if transcript.paragraphs:
             paragraphs = [[p.start, p.speaker, p.text] for p in transcript.paragraphs]
         else:
-            blocks = _BLOCK_TAG.sub(" ", transcript.html)  # "</p><p>" is a word break
-            text = " ".join(html.unescape(nh3.clean(blocks, tags=set())).split())
-            paragraphs = [[None, "", text]]
+            paragraphs = [[None, "", transcript.html_text]]
         episodes.append({"title": episode.title, "anchors": bool(transcript.paragraphs),
                          "url": url_of(info.transcript_path, directory_urls).removeprefix("transcripts/"),
                          "p": paragraphs})
     return {"episodes": episodes}
 
-
-_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|blockquote|cite)\b[^>]*>", re.I)
 
 
 def _size(n: int) -> str:

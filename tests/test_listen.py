@@ -346,3 +346,10 @@ def test_every_person_gets_a_page_of_their_own():
                        "Ana Ruiz", "Page", "!!!"]) == {
         "Ana Ruiz": "ana-ruiz", "Tomás Ferreira": "tomas-ferreira", "李雷": "李雷", "韩梅梅": "韩梅梅",
         "Index": "index-2", "ana ruiz!": "ana-ruiz-2", "Page": "page-2", "!!!": "person"}
+
+
+def test_an_html_transcript_counts_and_searches_words_across_its_blocks():
+    transcript = parse_transcript(b"<p>one two</p><p>three&amp;four</p><div>five</div>", "html",
+                                  "t.html", Report())
+    assert transcript.html_text == "one two three&four five"
+    assert transcript.words == 4  # "three&four" is one word; "two</p><p>three" is not
