@@ -41,6 +41,11 @@ class FetchOptions:
     shrink_threshold: float = 0.5
     offline: bool = False
     force: bool = False
+    feed: bool = True  # False: a chapter or transcript file, and the messages say so
+
+
+def _feed_or_file(options: FetchOptions, feed: str, file: str) -> str:
+    return feed if options.feed else file
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,8 @@ def download(url: str, options: FetchOptions, cached: CachedFeed | None,
                     chunks.append(chunk)
                 return 200, b"".join(chunks), response
     except httpx.TimeoutException:
-        raise _Failed(f"no answer within {options.timeout:g} s (feed_timeout)")
+        raise _Failed(f"no answer within {options.timeout:g} s"
+                      + _feed_or_file(options, " (feed_timeout)", ""))
     except httpx.TooManyRedirects:
         raise _Failed("too many redirects")
     except httpx.RemoteProtocolError as exc:
@@ -150,7 +156,8 @@ def new_client(options: FetchOptions) -> httpx.Client:
 
 
 def _too_big(options: FetchOptions) -> str:
-    return f"the feed is larger than feed_max_bytes ({options.max_bytes} bytes)"
+    return _feed_or_file(options, f"the feed is larger than feed_max_bytes ({options.max_bytes} bytes)",
+                         f"the file is larger than {options.max_bytes // 2**20} MiB")
 
 
 def fetch_feed(url: str, cache_dir: Path, options: FetchOptions,
@@ -165,21 +172,27 @@ def fetch_feed(url: str, cache_dir: Path, options: FetchOptions,
     def problem(severity: Severity, message: str) -> Problem:
         return Problem(severity, origin, message)
 
+    def copy(cached: CachedFeed) -> str:
+        return _feed_or_file(options, f"{cached.fetched_at} ({cached.episodes} episodes)",
+                             cached.fetched_at)
+
     def fall_back(reason: str) -> FetchResult:
         if cached is None:
             return FetchResult(None, url, (problem(Severity.ERROR, f"{reason}, and there is no "
-                               "cached copy to fall back on (check the URL and the connection)"),),
-                               False)
+                               "cached copy" + _feed_or_file(
+                                   options, " to fall back on (check the URL and the connection)",
+                                   ": the episode is shown without it")),), False)
         return FetchResult(cached.body, url, (problem(Severity.WARNING, f"{reason}; using the last "
-                           f"good copy from {cached.fetched_at} ({cached.episodes} episodes)"),), False)
+                           f"good copy from {copy(cached)}"),), False)
 
     if options.offline:
         if cached is None:
             return FetchResult(None, url, (problem(Severity.ERROR, "offline (feed_offline or "
-                               "PODCAST_OFFLINE) and no cached copy of this feed yet (build once "
-                               "online first)"),), False)
+                               "PODCAST_OFFLINE) and no cached copy of this "
+                               + _feed_or_file(options, "feed yet (build once online first)",
+                                               "file yet (build once online to get it)")),), False)
         return FetchResult(cached.body, url, (problem(Severity.INFO, "offline: using the copy "
-                           f"fetched {cached.fetched_at} ({cached.episodes} episodes)"),), False)
+                           f"fetched {copy(cached)}"),), False)
 
     try:
         status, body, response = download(url, options, cached, client)
@@ -188,8 +201,9 @@ def fetch_feed(url: str, cache_dir: Path, options: FetchOptions,
     notes: list[Problem] = []
     final_url = str(response.url)
     if any(r.status_code in (301, 308) for r in response.history):
-        notes.append(problem(Severity.INFO, f"the feed has moved permanently to {final_url} "
-                                            "(update feed_url)"))
+        notes.append(problem(Severity.INFO, _feed_or_file(
+            options, f"the feed has moved permanently to {final_url} (update feed_url)",
+            f"the file has moved permanently to {final_url} (the feed still links the old address)")))
     if status == 304:
         if cached is None:  # a 304 we did not ask for
             return fall_back("the server answered 304 Not Modified to a first download")

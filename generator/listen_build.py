@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -112,7 +111,7 @@ def load_listener_files(feed, notes_dir: Path, root: Path, cache_dir: Path | Non
     if feed is None or cache_dir is None:
         return ListenerFiles(tuple(local))
     options = fetch.FetchOptions(timeout=timeout, max_bytes=20 * 1024 * 1024,
-                                 shrink_threshold=0.0, offline=offline)
+                                 shrink_threshold=0.0, offline=offline, feed=False)
     bodies: dict[str, bytes] = {}
     failed: list[Problem] = []  # one per file the episode is shown without
     wanted = []
@@ -207,12 +206,9 @@ FAILED = "failed.json"  # in a URL's cache folder: when and why its last downloa
 
 
 def _attachment_problem(problem: Problem) -> Problem:
-    """fetch.py speaks of feeds; say it of a chapter or transcript file, never as an error."""
-    message = re.sub(r" \(\d+ episodes?\)", "", problem.message).replace(
-        "there is no cached copy to fall back on (check the URL and the connection)",
-        "there is no cached copy: the episode is shown without it")
+    """A missing chapter or transcript file never stops a build: the episode is shown without it."""
     severity = Severity.WARNING if problem.severity is Severity.ERROR else problem.severity
-    return replace(problem, severity=severity, message=message)
+    return replace(problem, severity=severity)
 
 
 def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> dict[str, ListenInfo]:

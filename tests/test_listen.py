@@ -149,6 +149,11 @@ class _Quiet(SimpleHTTPRequestHandler):
         self.requests.append(self.path)
         if self.path.startswith("/slow/"):
             self.release.wait(30)  # slower than any build's download budget
+        if self.path.startswith("/moved/"):
+            self.send_response(301)
+            self.send_header("Location", self.path.removeprefix("/moved"))
+            self.end_headers()
+            return
         super().do_GET()
 
 
@@ -353,3 +358,20 @@ def test_an_html_transcript_counts_and_searches_words_across_its_blocks():
                                   "t.html", Report())
     assert transcript.html_text == "one two three&four five"
     assert transcript.words == 4  # "three&four" is one word; "two</p><p>three" is not
+
+
+def test_download_messages_speak_of_the_file_not_of_the_feed(tmp_path, server):
+    from generator.listen_build import load_listener_files
+    files, base, _ = server
+    (files / "1.vtt").write_bytes(VTT)
+    feed = _feed_linking(base, ["moved/1.vtt"])
+    result = load_listener_files(feed, tmp_path / "notes", tmp_path, tmp_path / "cache", False, 5)
+    assert [url for url, _ in result.remote] == [base + "moved/1.vtt"]
+    assert [str(p) for p in result.problems] == [
+        f"{base}moved/1.vtt: the file has moved permanently to {base}1.vtt (the feed still links "
+        "the old address)"]
+    offline = load_listener_files(_feed_linking(base, ["2.vtt"]), tmp_path / "notes", tmp_path,
+                                  tmp_path / "cache", True, 5)
+    assert [str(p) for p in offline.problems] == [
+        f"{base}2.vtt: offline (feed_offline or PODCAST_OFFLINE) and no cached copy of this file "
+        "yet (build once online to get it)"]
