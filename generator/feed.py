@@ -87,23 +87,10 @@ _URL_SAFE = "!#$%&'*+,-./:;=?@[]_~"  # not ( ): a Markdown link ends at an unbal
 
 # --- small parsers --------------------------------------------------------------------------------
 
-_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
-
-
 def parse_duration(value: str | None) -> int | None:
-    """Seconds from `3600`, `3600.5`, `MM:SS` or `HH:MM:SS`; None for anything else."""
-    if value is None:
-        return None
-    value = str(value).strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", value):
-        return int(float(value))
-    match = _CLOCK.match(value)
-    if not match:
-        return None
-    hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-    if seconds >= 60 or (match.group(1) and minutes >= 60):
-        return None
-    return hours * 3600 + minutes * 60 + seconds
+    """Whole seconds from `3600`, `3600.5`, `MM:SS` or `HH:MM:SS`; None for anything else."""
+    seconds = podcast_ns.parse_time(value)
+    return None if seconds is None else int(seconds)
 
 
 def parse_int(value) -> int | None:
