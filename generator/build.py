@@ -188,7 +188,11 @@ def template_origin(exc: jinja2.TemplateError, settings: Settings) -> Origin:
 
 def generate(settings: Settings) -> tuple[dict[str, str | bytes], Report]:
     """Load and build; raises PodsiteError for sources that cannot be read at all."""
-    sources = load_sources(settings)
+    return build_from(load_sources(settings), settings)
+
+
+def build_from(sources: content.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
+    """`build_site`, served from the site cache when `cache_dir` is set and nothing changed."""
     if not settings.cache_dir:
         return build_site(sources, settings)
     return build_site_cached(sources, settings, build_site, _parsed_cache(settings),

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import build, links
-from .cache import build_site_cached
 from .content import display_path
 from .errors import PodsiteError, Problem, Report, Severity
 from .render import episode_path, virtue_path
@@ -60,12 +59,7 @@ def check_project(settings: build.Settings, docs_dir: Path | None = None) -> Che
         sources = build.load_sources(settings)
     except PodsiteError as exc:
         return CheckResult(tuple(exc.problems), 0)
-    if settings.cache_dir:
-        pages, report = build_site_cached(sources, settings, build.build_site,
-                                          build._parsed_cache(settings),
-                                          settings.root / settings.templates_dir)
-    else:
-        pages, report = build.build_site(sources, settings)
+    pages, report = build.build_from(sources, settings)
     problems = list(report.problems) + _link_problems(sources, settings, pages, docs_dir)
     return CheckResult(tuple(problems), len(pages))
 

@@ -75,10 +75,17 @@ def check(config_file: str, strict: bool, style: str) -> None:
         sys.exit(1)
 
 
+def _echo_problems(problems, least: Severity = Severity.INFO) -> None:
+    """One `severity: path:line: message` line each on stderr, from `least` up."""
+    order = list(Severity)
+    for problem in problems:
+        if order.index(problem.severity) >= order.index(least):
+            click.echo(f"{problem.severity.value}: {problem}", err=True)
+
+
 def _fail(exc) -> None:
-    """Print the problems of a PodsiteError, one `path:line: message` line each, and exit 1."""
-    for problem in exc.problems:
-        click.echo(f"{problem.severity.value}: {problem}", err=True)
+    """Print the problems of a PodsiteError and exit 1."""
+    _echo_problems(exc.problems)
     sys.exit(1)
 
 
@@ -142,9 +149,7 @@ def publish(config_file: str, remote: str | None, branch: str | None, message: s
     try:
         git = prepare(settings.root, options.remote)
         result = check_project(settings, Path(config.docs_dir))
-        for problem in result.problems:
-            if problem.severity is not Severity.INFO:
-                click.echo(f"{problem.severity.value}: {problem}", err=True)
+        _echo_problems(result.problems, least=Severity.WARNING)
         if result.failed(strict):
             raise PublishError(f"not published: podsite check found {result.summary()} "
                                "(fix them, then publish again)")
@@ -211,8 +216,7 @@ def generate_command(config_file: str, out: Path | None, strict: bool) -> None:
     docs = Path(config.docs_dir)
     outcome = export.export_site(settings, out if out is not None else docs, strict, docs,
                                  config.nav, config_file)
-    for problem in outcome.problems:
-        click.echo(f"{problem.severity.value}: {problem}", err=True)
+    _echo_problems(outcome.problems)
     if outcome.result is None:
         click.echo("nothing was written", err=True)
         sys.exit(1)
