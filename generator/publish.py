@@ -45,9 +45,7 @@ class PublishOptions:
 @dataclass(frozen=True)
 class Published:
     commit: str  # "" when there was nothing new to publish
-    parent: str | None  # the remote branch's tip the commit was made on (None: first deploy)
     files: int
-    attempts: int
 
 
 class Git:
@@ -116,8 +114,10 @@ def build_site(options: PublishOptions, echo: Callable[[str], None]) -> None:
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", options.config_file]
     if options.strict:
         command.append("--strict")
+    # offline: build from the feed and files `podsite check` just fetched, so what is published
+    # is what was checked (and the server is not asked twice)
     result = subprocess.run(command, capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PODCAST_OFFLINE": "1"})
     if result.stderr.strip():
         echo(result.stderr.rstrip())
     if result.returncode != 0:
@@ -163,12 +163,12 @@ def publish(options: PublishOptions, git: Git, echo: Callable[[str], None]) -> P
     message = options.message or default_message(git)
     for attempt in range(1, PUSH_ATTEMPTS + 1):
         if parent is not None and git.out("rev-parse", f"{parent}^{{tree}}") == tree:
-            return Published("", parent, files, attempt)
+            return Published("", files)
         made = commit(git, tree, parent, message)
         pushed = git.run("push", "--quiet", options.remote, f"{made}:refs/heads/{options.branch}")
         if pushed.returncode == 0:
             git.run("update-ref", f"refs/remotes/{options.remote}/{options.branch}", made)
-            return Published(made, parent, files, attempt)
+            return Published(made, files)
         now = remote_tip(git, options.remote, options.branch)
         if now == parent:  # not a race with another deploy: the remote said no
             raise PublishError(f"the push to {options.remote!r} was rejected: "

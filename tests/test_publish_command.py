@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,36 @@ def test_a_deploy_that_lands_while_publishing_is_built_upon(repo, remote, tmp_pa
     assert len(history) == 3 and history[1] == "Deployed by a colleague"
     assert history[0].endswith(" with podsite 0.1.0") and history[2].endswith(" with podsite 0.1.0")
     assert "Our follow-up" in published(remote, "episodes/auditing-your-alliances/index.html")
+
+
+def test_publish_builds_from_the_feed_it_checked(repo, remote):
+    # a feed on the web: check downloads it, the build uses that copy instead of asking again
+    body = (repo / "content/feed.xml").read_bytes()
+    asked = []
+
+    class Feed(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        edit(repo / "mkdocs.yml", "feed_url: content/feed.xml",
+             f"feed_url: http://127.0.0.1:{server.server_address[1]}/feed.xml")
+        commit_all(repo, "the feed is on the web")
+        result = podsite(repo, "publish")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stderr
+    assert asked == ["/feed.xml"]
+    assert "episodes/building-alliances-the-four-packs/index.html" in \
+        git(remote, "ls-tree", "-r", "--name-only", "gh-pages").split()
