@@ -64,7 +64,7 @@ def check_links(sources: list[LinkSource], content_targets: dict[str, str], site
                 report: Report) -> None:
     """Report links to `.md` files that exist neither as content (`content_targets`: content file
     -> page) nor as a page of the site (`site_pages`: generated and hand-written)."""
-    known = sorted(content_targets)
+    names = {posixpath.basename(k): k for k in sorted(content_targets)}  # for "did you mean"
     for source in sources:
         scratch = Report()
         front = parse_front_matter(source.text, source.path, scratch)
@@ -80,7 +80,6 @@ def check_links(sources: list[LinkSource], content_targets: dict[str, str], site
             as_page = posixpath.normpath(posixpath.join(page_dir, target))
             if as_content in content_targets or as_page in site_pages:
                 continue
-            names = {posixpath.basename(k): k for k in known}
             close = difflib.get_close_matches(posixpath.basename(as_content), names, n=1, cutoff=0.8)
             hint = (f"did you mean {posixpath.relpath(names[close[0]], base or '.')!r}?" if close else
                     "link to a show-notes or virtue file relative to this one, "

@@ -285,13 +285,14 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: j
     site = SiteFiles()
     people: dict[str, Person] = {}
     episodes_of: dict[str, list[tuple[Episode, str]]] = {}
+    template = None  # transcript.md.j2, loaded once, and only for a show with transcripts
     for episode in catalog.episodes:  # newest first
         info = infos[episode.slug]
         for pid, person in info.people:
             people.setdefault(pid, person)
             episodes_of.setdefault(pid, []).append((episode, person.role))
         if info.transcript is not None:
-            template = env.get_template("transcript.md.j2")
+            template = template or env.get_template("transcript.md.j2")
             site.add(info.transcript_path, template.render(
                 here=info.transcript_path, episode=episode, info=info, podcast=catalog.podcast,
                 episode_page=episode_path(episode)))
