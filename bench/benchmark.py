@@ -89,6 +89,11 @@ def best(runs: list[Run]) -> Run:
 # --- projects -------------------------------------------------------------------------------------
 
 
+# What each synthetic transcript says, as the two speakers' turns: served as WebVTT to podsite,
+# written as the same Markdown turns for the plain build, so both build the same text.
+TURNS = (("Host", "Episode {number}, the opening words."), ("Guest", "And the answer."))
+
+
 class Attachments(BaseHTTPRequestHandler):
     """The synthetic feed's chapter (.json) and transcript (.vtt) files, on 127.0.0.1: a first
     build downloads them all, as it would from a show's host; rebuilds use the copies."""
@@ -97,9 +102,9 @@ class Attachments(BaseHTTPRequestHandler):
         name = self.path.rsplit("/", 1)[-1]
         number = name.split(".")[0]
         if name.endswith(".vtt"):
-            body = (f"WEBVTT\n\n00:00:00.000 --> 00:00:09.000\n<v Host>Episode {number}, the "
-                    "opening words.\n\n00:00:09.000 --> 00:00:20.000\n<v Guest>And the answer."
-                    "\n").encode()
+            (host, opening), (guest, answer) = TURNS
+            body = (f"WEBVTT\n\n00:00:00.000 --> 00:00:09.000\n<v {host}>{opening.format(number=number)}"
+                    f"\n\n00:00:09.000 --> 00:00:20.000\n<v {guest}>{answer}\n").encode()
         elif name.endswith(".json"):
             body = (b'{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Opening"}, '
                     b'{"startTime": 300, "title": "The story"}, {"startTime": 1500, "title": "Try this"}]}')
@@ -114,9 +119,6 @@ class Attachments(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         pass
-
-
-ATTACHMENTS = ""  # the URL of the server below, set by main()
 
 
 def serve_attachments() -> str:
@@ -166,7 +168,7 @@ def plain_project(where: Path, feed: Path) -> Path:
         if item.find(transcript) is not None:  # podsite makes a transcript page: so does this
             (docs / "plain-transcripts" / f"t{number:05d}.md").write_text(
                 f"---\nsearch:\n  exclude: true\n---\n# Transcript: {title}\n\n"
-                f"**Host:** Episode {number}, the opening words.\n\n**Guest:** And the answer.\n",
+                + "\n\n".join(f"**{who}:** {said.format(number=number)}" for who, said in TURNS) + "\n",
                 encoding="utf-8")
     return where
 
@@ -230,7 +232,7 @@ def mb(size: float) -> str:
     return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"
 
 
-def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int) -> dict:
+def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, attachments: str) -> dict:
     folder = work / str(episodes)
     folder.mkdir(parents=True)
     feed = folder / "feed.xml"
@@ -238,7 +240,7 @@ def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int) -> d
     # chapter and transcript links point at example.org: serve them here instead
     data = feed.read_bytes()
     for tag in (b"podcast:transcript", b"podcast:chapters"):
-        data = data.replace(tag + b' url="https://example.org/', tag + b' url="' + ATTACHMENTS.encode())
+        data = data.replace(tag + b' url="https://example.org/', tag + b' url="' + attachments.encode())
     feed.write_bytes(data)
     ours = podsite_project(folder / "podsite")
     plain = plain_project(folder / "plain", feed)
@@ -396,14 +398,14 @@ def main() -> None:
     if not args.make_feed.is_file():
         sys.exit(f"{args.make_feed}: feed generator not found (pass --make-feed PATH to "
                  "shared/bench/make_feed.py, which writes synthetic podcast feeds)")
-    global ATTACHMENTS
-    ATTACHMENTS = serve_attachments()
+    attachments = serve_attachments()
     sizes = args.sizes or ([200, 1000] if args.quick else [200, 2000, 10000])
     work = args.keep or Path(tempfile.mkdtemp(prefix="podsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"podsite benchmark: {', '.join(map(str, sizes))} episodes in {work}", flush=True)
     try:
-        results = [measure(n, work, args.make_feed, args.repeat if n < 10000 else 1) for n in sizes]
+        results = [measure(n, work, args.make_feed, args.repeat if n < 10000 else 1, attachments)
+                   for n in sizes]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

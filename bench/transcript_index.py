@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+MAKE_FEED = REPO.parent / "shared" / "bench" / "make_feed.py"  # as in benchmark.py
 sys.path.insert(0, str(REPO))
 
 from generator.errors import Report  # noqa: E402
@@ -54,15 +55,15 @@ def vtt(rng: random.Random, words: int) -> str:
     return "\n".join(cues)
 
 
-def project(where: Path, episodes: int, words: int) -> Path:
+def project(where: Path, episodes: int, words: int, make_feed: Path) -> Path:
     where.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", where / "mkdocs.yml")
     shutil.copytree(REPO / "templates", where / "templates")
     for folder in ("virtues", "pages"):
         shutil.copytree(REPO / "content" / folder, where / "content" / folder)
     feed = where / "feed.xml"
-    subprocess.run([sys.executable, str(REPO.parent / "shared/bench/make_feed.py"), str(episodes),
-                    str(feed)], check=True, capture_output=True)
+    subprocess.run([sys.executable, str(make_feed), str(episodes), str(feed)], check=True,
+                   capture_output=True)
     parsed = parse_feed(feed.read_bytes(), "feed.xml", Report())
     notes = where / "content" / "episodes"
     notes.mkdir()
@@ -91,9 +92,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--episodes", type=int, default=150)
     parser.add_argument("--words", type=int, default=8000)
+    parser.add_argument("--make-feed", type=Path, default=MAKE_FEED, help="feed generator script")
     args = parser.parse_args()
+    if not args.make_feed.is_file():
+        sys.exit(f"{args.make_feed}: feed generator not found (pass --make-feed PATH to "
+                 "shared/bench/make_feed.py, which writes synthetic podcast feeds)")
     with tempfile.TemporaryDirectory() as tmp:
-        where = project(Path(tmp) / "p", args.episodes, args.words)
+        where = project(Path(tmp) / "p", args.episodes, args.words, args.make_feed)
         excluded = build(where)
         transcripts = sizes(where / "site" / "transcripts" / "search.json")
         template = where / "templates" / "transcript.md.j2"
