@@ -187,13 +187,13 @@
           return response.json();
         });
       }
-      transcripts.then(function (data) { show(data, words, source); }, function () {
+      transcripts.then(function (data) { showResults(data, words, source); }, function () {
         transcripts = null;
         status.textContent = "The transcripts could not be loaded. Check your connection and search again.";
       });
     }
 
-    function show(data, words, base) {
+    function showResults(data, words, base) {
       var limit = 100, hits = 0, episodes = 0;
       data.episodes.forEach(function (episode) {
         var found = false;
