@@ -267,16 +267,17 @@ def test_transcripts_are_searched_from_a_file_of_their_own(tmp_path, server):
     assert '<p id="p-1">' in pages["transcripts/two.md"]
 
 
-def test_an_html_transcript_is_searched_as_one_untimed_passage():
-    from types import SimpleNamespace
-
-    from generator.listen_build import transcript_search_data
-    transcript = parse_transcript(b"<p><b>Ana:</b> Fish &amp; chips</p><script>x()</script><p>More</p>",
-                                  "html", "t.html", Report())
-    info = SimpleNamespace(transcript=transcript, transcript_path="transcripts/one.md")
-    data = transcript_search_data([(SimpleNamespace(title="One"), info)], directory_urls=True)
-    assert data == {"episodes": [{"title": "One", "anchors": False, "url": "one/",
-                                  "p": [[None, "", "Ana: Fish & chips More"]]}]}
+def test_an_html_transcript_is_searched_as_one_untimed_passage(tmp_path, server):
+    files, base, _ = server
+    (files / "2.html").write_bytes(b"<p><b>Ana:</b> Fish &amp; chips</p><script>x()</script><p>More</p>")
+    feed = FEED.format(base=base).replace('url="' + base + '2.srt" type="application/x-subrip"',
+                                          'url="' + base + '2.html" type="text/html"')
+    pages, report = generate(_project(tmp_path, feed))
+    assert not report.errors, [str(p) for p in report.errors]
+    data = json.loads(pages["transcripts/search.json"])
+    assert data["episodes"] == [{"title": "Two", "anchors": False, "url": "two/",
+                                 "p": [[None, "", "Ana: Fish & chips More"]]}]
+    assert "<script>" not in pages["transcripts/two.md"] and "Fish &amp; chips" in pages["transcripts/two.md"]
 
 
 def _feed_linking(base: str, names: list[str]):
