@@ -38,8 +38,8 @@ import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import metadata
 from pathlib import Path
 
@@ -50,9 +50,9 @@ MAKE_FEED = REPO.parent / "shared" / "bench" / "make_feed.py"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO))
 
-from generator.cache import parse_feed_cached  # noqa: E402
-from generator.errors import Report  # noqa: E402
-from generator.feed import parse_feed  # noqa: E402
+from generator.errors import Report
+from generator.ingest.cache import parse_feed_cached
+from generator.ingest.feed import parse_feed
 
 TARGET_BUILD_RATIO = 1.25
 TARGET_INGEST_RATIO = 3.0
@@ -325,7 +325,7 @@ def report(results: list[dict]) -> None:
               f"{e.wall:7.1f} / {e.cpu:5.1f} | {p.wall:5.1f} / {p.cpu:5.1f} | "
               f"{w.cpu / p.cpu:4.2f} / {e.cpu / p.cpu:4.2f} | "
               f"{max(f.max_rss_mb, w.max_rss_mb, e.max_rss_mb):5.0f} MB")
-    print(f"  (plain-pages build peak RSS: " +
+    print("  (plain-pages build peak RSS: " +
           ", ".join(f"{r['episodes']}: {r['plain'].max_rss_mb:.0f} MB" for r in results) + ")")
     print()
     print("output (median HTML page; largest HTML page; whole site)")

@@ -34,8 +34,8 @@ REPO = Path(__file__).resolve().parent.parent
 MAKE_FEED = REPO.parent / "shared" / "bench" / "make_feed.py"  # as in benchmark.py
 sys.path.insert(0, str(REPO))
 
-from generator.errors import Report  # noqa: E402
-from generator.feed import parse_feed  # noqa: E402
+from generator.errors import Report
+from generator.ingest.feed import parse_feed
 
 WORDS = ("change team courage question meeting pilot habit ally risk trust small step Monday "
          "notice name follow up listen plan learn fail try again manager board pack care wild "

@@ -1,10 +1,10 @@
 """The one seam that turns sources into the whole generated site as data.
 
-    load (content.py) -> parse (feed.py, notes.py) -> merge (merge.py) -> render (render.py)
+    load (files.py) -> parse (feed.py, notes.py) -> merge (merge.py) -> render (render.py)
 
 `build_site` is pure: it takes what `load_sources` read and returns `{path: Markdown}` plus the
 problems found. The MkDocs plugin and the command line both call it; nothing else renders.
-One exception to "pure": worksheet PDFs are read from and kept in the PDF cache (`pdf.py`), which
+One exception to "pure": worksheet PDFs are read from and kept in the PDF cache (`worksheet_pdf.py`), which
 only ever changes how long a build takes, never what it returns.
 """
 
@@ -17,14 +17,17 @@ from pathlib import Path
 
 import jinja2
 
-from . import content, fetch, listen_build, worksheet_build
-from .cache import build_site_cached, parse_feed_cached
 from .errors import PodsiteError, Report, Severity
-from .merge import merge
-from .model import Catalog, Origin
-from .notes import parse_note, parse_virtue
-from .urls import parse_pins
-from .render import PathError, RenderOptions, make_environment, render_site
+from .ingest import attachments, download
+from .ingest.cache import parse_feed_cached
+from .model import Catalog, ListenerFiles, Origin
+from .site import listening_pages, worksheet_pages
+from .site.cache import build_site_cached
+from .site.merge import merge
+from .site.render import PathError, RenderOptions, make_environment, render_site
+from .sources import files
+from .sources.notes import parse_note, parse_virtue
+from .sources.pins import parse_pins
 
 ENV_FEED = "PODCAST_FEED"
 
@@ -77,43 +80,46 @@ def _parsed_cache(settings: Settings) -> Path | None:
     return settings.root / settings.cache_dir / "parsed" if settings.cache_dir else None
 
 
-def load_feed(settings: Settings) -> tuple[fetch.FetchResult, str]:
+def load_feed(settings: Settings) -> tuple[download.FetchResult, str]:
     """The feed's bytes and how messages name it: read from a file, or downloaded with the
     last good copy as the fallback."""
-    if not fetch.is_url(settings.feed):
-        feed_bytes, shown = content.load_feed_file(settings.feed, settings.root)
-        return fetch.FetchResult(feed_bytes, "", (), True), shown
-    options = fetch.FetchOptions(settings.feed_timeout, settings.feed_max_bytes,
+    if not download.is_url(settings.feed):
+        feed_bytes, shown = files.load_feed_file(settings.feed, settings.root)
+        return download.FetchResult(feed_bytes, "", (), True), shown
+    options = download.FetchOptions(settings.feed_timeout, settings.feed_max_bytes,
                                  settings.feed_shrink_threshold, settings.feed_offline,
                                  settings.feed_force)
-    return fetch.fetch_feed(settings.feed, settings.root / settings.feed_cache_dir, options,
+    return download.fetch_feed(settings.feed, settings.root / settings.feed_cache_dir, options,
                             _episode_counter(settings)), settings.feed
 
 
-def load_sources(settings: Settings) -> content.Sources:
+def load_sources(settings: Settings) -> files.Sources:
     result, feed_source = load_feed(settings)
-    sources = content.Sources(
+    sources = files.Sources(
         feed_bytes=result.body,
         feed_source=feed_source,
         feed_base_url=result.base_url,
         feed_problems=result.problems,
-        notes=content.load_markdown_folder(settings.root / settings.notes_dir, settings.root),
-        virtues=content.load_markdown_folder(settings.root / settings.virtues_dir, settings.root),
-        worksheets=content.load_worksheet_folder(settings.root / settings.worksheet_dir, settings.root),
-        urls=content.load_optional_text(settings.urls_file, settings.root) if settings.urls_file else None,
+        notes=files.load_markdown_folder(settings.root / settings.notes_dir, settings.root),
+        virtues=files.load_markdown_folder(settings.root / settings.virtues_dir, settings.root),
+        worksheets=files.load_worksheet_folder(settings.root / settings.worksheet_dir, settings.root),
+        urls=files.load_optional_text(settings.urls_file, settings.root) if settings.urls_file else None,
     )
     return replace(sources, listener=load_listener(sources, settings))
 
 
-def load_listener(sources: content.Sources, settings: Settings) -> listen_build.ListenerFiles:
+def load_listener(sources: files.Sources, settings: Settings) -> ListenerFiles:
     """Transcripts beside the notes; chapter and transcript files the feed links to."""
     feed = None
     if settings.listen_fetch and sources.feed_bytes and b"podcastindex.org/namespace" in sources.feed_bytes:
         feed = parse_feed_cached(sources.feed_bytes, sources.feed_source, Report(),
                                  _parsed_cache(settings), sources.feed_base_url)
-    return listen_build.load_listener_files(
-        feed, settings.root / settings.notes_dir, settings.root, attachments_dir(settings),
-        settings.feed_offline, settings.feed_timeout)
+    local = files.load_local_transcripts(settings.root / settings.notes_dir, settings.root)
+    if feed is None:
+        return ListenerFiles(local)
+    fetched = attachments.fetch_attachments(feed, attachments_dir(settings), settings.feed_offline,
+                                            settings.feed_timeout)
+    return replace(fetched, local=local)
 
 
 def attachments_dir(settings: Settings) -> Path:
@@ -121,7 +127,7 @@ def attachments_dir(settings: Settings) -> Path:
     return settings.root / settings.feed_cache_dir / "attachments"
 
 
-def build_catalog(sources: content.Sources, settings: Settings, report: Report) -> Catalog | None:
+def build_catalog(sources: files.Sources, settings: Settings, report: Report) -> Catalog | None:
     report.problems.extend(sources.feed_problems)
     feed = None
     if sources.feed_bytes is not None:
@@ -138,29 +144,29 @@ def build_catalog(sources: content.Sources, settings: Settings, report: Report) 
     return merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
 
 
-def build_site(sources: content.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
+def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
     """Everything generated, or ({}, report) when the report has errors."""
     report = Report()
     catalog = build_catalog(sources, settings, report)
-    sheets = worksheet_build.parse_worksheets(sources.worksheets, catalog.virtues if catalog else None,
+    sheets = worksheet_pages.parse_worksheets(sources.worksheets, catalog.virtues if catalog else None,
                                               report)
     if catalog is None or report.errors:
         return {}, report
     env = make_environment(settings.root / settings.templates_dir)
-    env.globals["worksheets"] = links = worksheet_build.sheet_links(sheets, settings.worksheet_pdf)
-    listener = sources.listener or listen_build.ListenerFiles()
+    env.globals["worksheets"] = links = worksheet_pages.sheet_links(sheets, settings.worksheet_pdf)
+    listener = sources.listener or ListenerFiles()
     report.problems.extend(listener.problems)
-    infos = listen_build.listener_infos(catalog, listener, report)
-    listen_build.install(env, infos, settings.subscribe, settings.directory_urls)
+    infos = listening_pages.listener_infos(catalog, listener, report)
+    listening_pages.install(env, infos, settings.subscribe, settings.directory_urls)
     try:
         pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest,
                                                                 settings.directory_urls))
-        pages.update(listen_build.render_listener_pages(catalog, infos, env,
+        pages.update(listening_pages.render_listener_pages(catalog, infos, env,
                                                         settings.episodes_per_page))
-        pages.update(worksheet_build.render_worksheets(sheets, catalog, env, links, report))
+        pages.update(worksheet_pages.render_worksheets(sheets, catalog, env, links, report))
         if settings.worksheet_pdf and sheets:
             cache = settings.root / settings.cache_dir / "worksheets" if settings.cache_dir else None
-            pages.update(worksheet_build.render_worksheet_pdfs(
+            pages.update(worksheet_pages.render_worksheet_pdfs(
                 sheets, catalog, settings.root / settings.templates_dir, cache, report))
     except PathError as exc:
         report.error(Origin(sources.feed_source), str(exc))
@@ -178,11 +184,11 @@ def template_origin(exc: jinja2.TemplateError, settings: Settings) -> Origin:
     """Where in `templates/` a Jinja2 error happened: syntax errors know; others are in the traceback."""
     templates = (settings.root / settings.templates_dir).resolve()
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return Origin(content.display_path(Path(exc.filename), settings.root), exc.lineno)
+        return Origin(files.display_path(Path(exc.filename), settings.root), exc.lineno)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         path = Path(frame.filename)
         if path.is_absolute() and templates in path.resolve().parents:
-            return Origin(content.display_path(path, settings.root), frame.lineno)
+            return Origin(files.display_path(path, settings.root), frame.lineno)
     return Origin(settings.templates_dir)
 
 
@@ -191,7 +197,7 @@ def generate(settings: Settings) -> tuple[dict[str, str | bytes], Report]:
     return build_from(load_sources(settings), settings)
 
 
-def build_from(sources: content.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
+def build_from(sources: files.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
     """`build_site`, served from the site cache when `cache_dir` is set and nothing changed."""
     if not settings.cache_dir:
         return build_site(sources, settings)

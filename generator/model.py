@@ -49,7 +49,7 @@ class Person:
 
 @dataclass(frozen=True)
 class TranscriptLink:
-    """A transcript the feed points at (podcast:transcript); read by `listen_build`."""
+    """A transcript the feed points at (podcast:transcript); read by `listening_pages`."""
 
     url: str
     type: str
@@ -88,9 +88,17 @@ class FeedEpisode:
     categories: tuple[str, ...] = ()
     origin: Origin = field(default=Origin(""), compare=False)
     chapters: tuple[Chapter, ...] = ()  # Podlove Simple Chapters, inline in the item
-    chapters_url: str = ""  # podcast:chapters (JSON), read by `listen_build`
+    chapters_url: str = ""  # podcast:chapters (JSON), read by `listening_pages`
     transcripts: tuple[TranscriptLink, ...] = ()
     persons: tuple[Person, ...] = ()
+
+
+_OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def chronological(episode: FeedEpisode) -> tuple:
+    """The one order of episodes: oldest first (undated ones before all), then by guid."""
+    return (episode.published or _OLDEST, episode.guid)
 
 
 @dataclass(frozen=True)
@@ -157,3 +165,12 @@ class Catalog:
 
     def episodes_of(self, virtue_id: str) -> tuple[Episode, ...]:
         return tuple(e for e in self.episodes if virtue_id in e.virtues)
+
+
+@dataclass(frozen=True)
+class ListenerFiles:
+    """What the listener features read from disk and network, before parsing."""
+
+    local: tuple[tuple[str, bytes], ...] = ()  # (path beside the notes, bytes)
+    remote: tuple[tuple[str, bytes], ...] = ()  # (URL from the feed, bytes)
+    problems: tuple = ()  # errors.Problem from downloading

@@ -21,10 +21,10 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import export, nav, rawhtml, writer
 from .build import generate
 from .config import PodsiteConfig, settings_from
 from .errors import PodsiteError, Severity
+from .site import export, nav, rawhtml, writer
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many

@@ -13,8 +13,13 @@ from pathlib import Path
 from generator.build import Settings, build_site, load_sources
 from generator.errors import Report
 from generator.model import Podcast, Virtue
-from generator.pdf import PAPERS, make_html_environment, render_pdf, render_worksheet_html
-from generator.worksheet import parse_worksheet
+from generator.site.worksheet_pdf import (
+    PAPERS,
+    make_html_environment,
+    render_pdf,
+    render_worksheet_html,
+)
+from generator.sources.worksheets import parse_worksheet
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import edit
-from generator.cli import main
+
+from generator.commands.cli import main
 
 NOTE_8 = "content/episodes/008-auditing-alliances.md"
 MISSING_9 = ("info: content/feed.xml:19: episode 'Questions worth asking your sceptics' has no show "
@@ -170,7 +170,7 @@ def test_check_for_github_actions_annotates_the_line(project):
 
 
 def test_github_annotations_escape_what_would_end_the_command():
-    from generator.check import github_annotation
+    from generator.commands.check import github_annotation
     from generator.errors import Problem, Severity
     from generator.model import Origin
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import Settings, build_site
-from generator.content import Sources
 from generator.errors import Severity
+from generator.sources.files import Sources
 
 ROOT = Path(__file__).resolve().parent.parent
 FEED = b"""<?xml version="1.0" encoding="UTF-8"?>

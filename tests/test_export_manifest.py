@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.commands.generate import MANIFEST, export_pages
 from generator.errors import Report
-from generator.export import MANIFEST, export_pages
 
 PAGES = {
     "index.md": "# Home\n",

@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.build import Settings, build_site
-from generator.cache import Entry, cache_key, entry_path, parse_feed_cached
-from generator.content import Sources
 from generator.errors import Report
-from generator.feed import parse_feed
+from generator.ingest.cache import Entry, cache_key, entry_path, parse_feed_cached
+from generator.ingest.feed import parse_feed
+from generator.sources.files import Sources
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "content/feed.xml"
@@ -103,8 +103,8 @@ def test_build_uses_the_cache_dir_of_its_settings(tmp_path):
 
 # --- the generated-site cache ----------------------------------------------------------------------
 
-from generator.build import generate  # noqa: E402
-from generator.cache import SITE_ENTRY  # noqa: E402
+from generator.build import generate
+from generator.site.cache import SITE_ENTRY
 
 
 def cached_project(project: Path) -> Settings:

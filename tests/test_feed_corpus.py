@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Report
-from generator.feed import parse_feed
+from generator.ingest.feed import parse_feed
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "feeds"
 NOT_FEEDS = {"README.md", "LICENSE", "MANIFEST", "MANIFEST.md"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Report
-from generator.feed import parse_feed
+from generator.ingest.feed import parse_feed
 
 CASES = Path(__file__).parent / "feeds/fields"
 

@@ -8,12 +8,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import mkdocs
+
 from generator.build import Settings, build_site
-from generator.content import Sources
 from generator.errors import Report
-from generator.feed import parse_feed
+from generator.ingest.feed import parse_feed
+from generator.sources.files import Sources
 
 HERE = Path(__file__).parent
 HOSTILE = (HERE / "feeds/hostile.xml").read_bytes()

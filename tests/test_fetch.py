@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import mkdocs
 
-from conftest import edit, mkdocs
 from generator.build import Settings, generate, load_sources
 
 ROOT = Path(__file__).resolve().parent.parent

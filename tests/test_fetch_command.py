@@ -6,11 +6,11 @@ import re
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import edit
-from generator.cli import main
-from generator.fetch import FeedCache
 from test_fetch import ONE_ITEM, SAMPLE, conditional, ok, send, server  # noqa: F401 (fixture)
+
+from generator.commands.cli import main
+from generator.ingest.download import FeedCache
 
 NEW_ITEM = b"""<item><title>Asking for help early</title><guid isPermaLink="false">sbs-2026-010</guid>
 <pubDate>Wed, 20 May 2026 06:00:00 +0000</pubDate>

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import BIN, ROOT, edit, mkdocs, without_people_or_transcripts
-from generator.export import MANIFEST
-from generator.rawhtml import inline
+
+from generator.commands.generate import MANIFEST
+from generator.site.rawhtml import inline
 
 GOLDEN = ROOT / "tests" / "golden" / "sample"
 

@@ -59,13 +59,13 @@ def test_same_input_gives_same_output():
 @pytest.mark.parametrize("path", ["../escape.md", "/abs.md", "a/../../b.md", "a//b.md", "a\\b.md",
                                   "c:/x.md", "dir/"])
 def test_generated_paths_cannot_leave_the_site(path):
-    from generator.render import PathError, SiteFiles
+    from generator.site.render import PathError, SiteFiles
     with pytest.raises(PathError, match="not a plain relative path"):
         SiteFiles().add(path, "x")
 
 
 def test_a_generated_path_cannot_be_written_twice():
-    from generator.render import PathError, SiteFiles
+    from generator.site.render import PathError, SiteFiles
     files = SiteFiles()
     files.add("episodes/a.md", "one")
     with pytest.raises(PathError, match="two generated files want the same path 'episodes/a.md'"):

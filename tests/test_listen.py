@@ -17,10 +17,10 @@ import pytest
 
 from generator.build import Settings, generate
 from generator.errors import Report, Severity
-from generator.feed import parse_feed
-from generator.listen import parse_transcript, person_ids
+from generator.ingest.feed import parse_feed
 from generator.model import Chapter, Person, TranscriptLink
-from generator.notes import parse_note
+from generator.sources.listening import parse_transcript, person_ids
+from generator.sources.notes import parse_note
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"
@@ -217,7 +217,7 @@ def test_remote_chapters_and_transcripts_are_fetched_at_build_time_and_kept(tmp_
                         warning), warning
 
     # podsite fetch asks about every file again; one that fails keeps its last good copy
-    from generator.fetchcmd import refresh_attachments
+    from generator.commands.fetch import refresh_attachments
     (files / "2.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nSam: Corrected words\n")
     later = time.time() + 5  # Last-Modified has whole seconds: make the edit visibly newer
     os.utime(files / "2.srt", (later, later))
@@ -289,11 +289,11 @@ def _feed_linking(base: str, names: list[str]):
 
 
 def test_failed_downloads_are_listed_briefly_and_not_retried_by_every_build(tmp_path, server):
-    from generator.listen_build import FAILED, RETRY_AFTER, load_listener_files
+    from generator.ingest.attachments import FAILED, RETRY_AFTER, fetch_attachments
     files, base, requests = server
     feed = _feed_linking(base, [f"{n}.vtt" for n in range(8)])
     cache = tmp_path / "cache"
-    first = load_listener_files(feed, tmp_path / "notes", tmp_path, cache, False, 5)
+    first = fetch_attachments(feed, cache, False, 5)
     assert len(requests) == 8 and first.remote == ()
     assert [str(p) for p in first.problems] == [
         f"{base}{n}.vtt: the server answered 404 File not found, and there is no cached copy: the "
@@ -302,7 +302,7 @@ def test_failed_downloads_are_listed_briefly_and_not_retried_by_every_build(tmp_
         "are shown without them)"]
 
     requests.clear()
-    again = load_listener_files(feed, tmp_path / "notes", tmp_path, cache, False, 5)
+    again = fetch_attachments(feed, cache, False, 5)
     assert requests == [] and len(again.problems) == 6  # still warned, never silently fixed
 
     (files / "0.vtt").write_bytes(VTT)  # the host has it now, and the wait is over for 0.vtt
@@ -310,18 +310,18 @@ def test_failed_downloads_are_listed_briefly_and_not_retried_by_every_build(tmp_
         data = json.loads(path.read_text())
         data["at"] -= RETRY_AFTER + 1
         path.write_text(json.dumps(data))
-    later = load_listener_files(feed, tmp_path / "notes", tmp_path, cache, False, 5)
+    later = fetch_attachments(feed, cache, False, 5)
     assert len(requests) == 8 and [url for url, _ in later.remote] == [base + "0.vtt"]
     assert len(list(cache.rglob(FAILED))) == 7  # the one that came through is forgotten
 
 
 def test_a_build_spends_at_most_its_budget_on_downloads(tmp_path, server):
-    from generator.listen_build import load_listener_files
+    from generator.ingest.attachments import fetch_attachments
     files, base, requests = server
     (files / "fast.vtt").write_bytes(VTT)
     feed = _feed_linking(base, ["fast.vtt", "slow/a.vtt"])
     # the server holds slow/a.vtt until the test ends: the build must give up on it by itself
-    result = load_listener_files(feed, tmp_path / "notes", tmp_path, tmp_path / "cache", False, 5,
+    result = fetch_attachments(feed, tmp_path / "cache", False, 5,
                                  budget=2)
     assert [url for url, _ in result.remote] == [base + "fast.vtt"]
     assert [str(p) for p in result.problems] == [
@@ -362,17 +362,16 @@ def test_an_html_transcript_counts_and_searches_words_across_its_blocks():
 
 
 def test_download_messages_speak_of_the_file_not_of_the_feed(tmp_path, server):
-    from generator.listen_build import load_listener_files
+    from generator.ingest.attachments import fetch_attachments
     files, base, _ = server
     (files / "1.vtt").write_bytes(VTT)
     feed = _feed_linking(base, ["moved/1.vtt"])
-    result = load_listener_files(feed, tmp_path / "notes", tmp_path, tmp_path / "cache", False, 5)
+    result = fetch_attachments(feed, tmp_path / "cache", False, 5)
     assert [url for url, _ in result.remote] == [base + "moved/1.vtt"]
     assert [str(p) for p in result.problems] == [
         f"{base}moved/1.vtt: the file has moved permanently to {base}1.vtt (the feed still links "
         "the old address)"]
-    offline = load_listener_files(_feed_linking(base, ["2.vtt"]), tmp_path / "notes", tmp_path,
-                                  tmp_path / "cache", True, 5)
+    offline = fetch_attachments(_feed_linking(base, ["2.vtt"]), tmp_path / "cache", True, 5)
     assert [str(p) for p in offline.problems] == [
         f"{base}2.vtt: offline (feed_offline or PODCAST_OFFLINE) and no cached copy of this file "
         "yet (build once online to get it)"]

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from conftest import edit, mkdocs, without_people_or_transcripts
 
 SAMPLE_TITLES = re.findall(r"<item>\s*<title>([^<]+)</title>",
@@ -167,7 +166,7 @@ def test_a_show_without_people_or_transcripts_builds_strict_without_those_tabs(p
 
 
 def test_nav_pruning_keeps_everything_else_and_drops_emptied_sections():
-    from generator import nav as navs
+    from generator.site import nav as navs
     nav = [{"Home": "index.md"}, {"People": "people/index.md"},
            {"More": [{"Transcripts": "transcripts/index.md"}]},
            {"Virtues": ["virtues/index.md", {"Courage": "virtues/courage.md"}]}, "about.md"]

@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN, edit, mkdocs
 from test_publish_and_serve import GIT_ENV, git
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator import rawhtml
 from conftest import edit, mkdocs
+
+from generator.site import rawhtml
 
 BLOCK = '<div class="x">\n<p>a <em>b</em></p>\n</div>'
 

@@ -1,4 +1,4 @@
-"""The reference tables in README.md are the ones the code makes (generator/configdoc.py)."""
+"""The reference tables in README.md are the ones the code makes (generator/commands/configdoc.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import configdoc, notes, worksheet
+from generator.commands import configdoc
 from generator.config import PodsiteConfig
+from generator.sources import notes, worksheets
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -15,13 +16,13 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def test_readme_tables_are_up_to_date():
     text = README.read_text(encoding="utf-8")
     assert text == configdoc.with_tables(text), \
-        "README.md is out of date: run .venv/bin/python -m generator.configdoc README.md"
+        "README.md is out of date: run .venv/bin/python -m generator.commands.configdoc README.md"
 
 
 @pytest.mark.parametrize("block, keys", [
     ("config", [name for name, _ in PodsiteConfig._schema]),
     ("front-matter", notes.NOTE_KEYS),
-    ("worksheet", worksheet.WORKSHEET_KEYS),
+    ("worksheet", worksheets.WORKSHEET_KEYS),
 ])
 def test_every_key_has_a_row(block, keys):
     table = configdoc.BLOCKS[block]()

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from generator.build import Settings, build_site
-from generator.content import Sources
+from generator.sources.files import Sources
 
 ROOT = Path(__file__).resolve().parent.parent
 VIRTUES = ("alliances", "courage", "curiosity", "resilience")

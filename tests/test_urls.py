@@ -7,10 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN, edit, mkdocs
+
 from generator.build import Settings, build_site
-from generator.content import Sources
+from generator.sources.files import Sources
 
 ROOT = Path(__file__).resolve().parent.parent
 FEED = """<?xml version="1.0" encoding="UTF-8"?>

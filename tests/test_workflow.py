@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import yaml
-
 from conftest import BIN
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import Settings, build_site
-from generator.content import Sources
 from generator.errors import Report
-from generator.worksheet import Column, parse_worksheet
+from generator.sources.files import Sources
+from generator.sources.worksheets import Column, parse_worksheet
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = "content/worksheets/courage.yml"

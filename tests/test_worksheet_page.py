@@ -6,13 +6,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import mkdocs
 from pypdf import PdfReader
 
 from generator.build import Settings, generate
 from generator.errors import Report
-from generator.worksheet import parse_worksheet
-
-from conftest import mkdocs
+from generator.sources.worksheets import parse_worksheet
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEETS = sorted(p.stem for p in (ROOT / "content/worksheets").glob("*.yml"))

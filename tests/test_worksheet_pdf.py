@@ -8,14 +8,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import edit, mkdocs
 from pypdf import PdfReader
 
 from generator.build import Settings, build_site, load_sources
 from generator.errors import Report
-from generator.pdf import PAPERS, make_html_environment, render_pdf, render_worksheet_html
-from generator.worksheet import parse_worksheet
-
-from conftest import edit, mkdocs
+from generator.site.worksheet_pdf import (
+    PAPERS,
+    make_html_environment,
+    render_pdf,
+    render_worksheet_html,
+)
+from generator.sources.worksheets import parse_worksheet
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEETS = sorted(p.stem for p in (ROOT / "content/worksheets").glob("*.yml"))

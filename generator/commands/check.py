@@ -14,10 +14,11 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import build, links
-from .content import display_path
-from .errors import PodsiteError, Problem, Report, Severity
-from .render import episode_path, virtue_path
+from .. import build
+from ..errors import PodsiteError, Problem, Report, Severity
+from ..site import links
+from ..site.render import episode_path, virtue_path
+from ..sources.files import display_path
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from . import export
-from .build import build_catalog, load_sources
+from ..build import build_catalog, load_sources
+from ..config import settings_from
+from ..errors import PodsiteError, Report, Severity
+from ..site.writer import write_file_atomic
+from ..sources.pins import Pins, dump_pins, parse_pins, updated_pins
+from . import generate
 from .check import check_project, github_annotation
-from .config import settings_from
-from .errors import PodsiteError, Report, Severity
-from .fetchcmd import describe, fetch_now
+from .fetch import describe, fetch_now
+from .new import plan_note, write_note
 from .publish import PublishError, PublishOptions, prepare
 from .publish import publish as publish_site
-from .scaffold import plan_note, write_note
-from .urls import Pins, dump_pins, parse_pins, updated_pins
-from .writer import write_file_atomic
 
 
 def _load_settings(config_file: str):
@@ -214,7 +214,7 @@ def generate_command(config_file: str, out: Path | None, strict: bool) -> None:
     """
     settings, config = _load_project(config_file)
     docs = Path(config.docs_dir)
-    outcome = export.export_site(settings, out if out is not None else docs, strict, docs,
+    outcome = generate.export_site(settings, out if out is not None else docs, strict, docs,
                                  config.nav, config_file)
     _echo_problems(outcome.problems)
     if outcome.result is None:

@@ -1,11 +1,11 @@
 """The reference tables in README.md, made from the code so the two cannot drift.
 
-    .venv/bin/python -m generator.configdoc README.md   # rewrites every block between its markers
+    .venv/bin/python -m generator.commands.configdoc README.md   # rewrites every block between its markers
 
 - `config`: a row per key of `PodsiteConfig` in declaration order: its type and default from
   the declared option, and the docstring under it (the same text an editor shows).
 - `front-matter` and `worksheet`: the key tables of the docstrings of `notes.py` and
-  `worksheet.py`, the modules that read those files.
+  `worksheets.py`, the modules that read those files.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import inspect
 import sys
 from pathlib import Path
 
-from . import config, notes, worksheet
+from .. import config
+from ..sources import notes, worksheets
 
 
 def start_marker(name: str) -> str:
-    return f"<!-- {name}: start (made by python -m generator.configdoc README.md) -->"
+    return f"<!-- {name}: start (made by python -m generator.commands.configdoc README.md) -->"
 
 
 def end_marker(name: str) -> str:
@@ -77,7 +78,7 @@ def module_table(module) -> str:
 BLOCKS = {
     "config": config_table,
     "front-matter": lambda: module_table(notes),
-    "worksheet": lambda: module_table(worksheet),
+    "worksheet": lambda: module_table(worksheets),
 }
 
 
@@ -94,7 +95,7 @@ def with_tables(readme: str) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m generator.configdoc README.md", file=sys.stderr)
+        print("usage: python -m generator.commands.configdoc README.md", file=sys.stderr)
         return 2
     path = Path(argv[0])
     path.write_text(with_tables(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -1,6 +1,6 @@
 """`podsite fetch`: download the feed now, keep it as the last good copy, say what changed.
 
-    FeedCache.load (the copy before) -> fetch.fetch_feed (network, the same guards as a build)
+    FeedCache.load (the copy before) -> download.fetch_feed (network, the same guards as a build)
     -> parse both -> diff_feeds (pure: by guid)
 
 It also asks again about every chapter and transcript file the feed names (builds use the copies
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import build, fetch, listen_build
-from .cache import parse_feed_cached
-from .errors import PodsiteError, Problem, Report, Severity
-from .model import Feed, FeedEpisode, Origin
+from .. import build
+from ..errors import PodsiteError, Problem, Report, Severity
+from ..ingest import attachments, download
+from ..ingest.cache import parse_feed_cached
+from ..model import Feed, FeedEpisode, Origin
 
 # What makes an episode "changed", as (name shown, field of FeedEpisode).
 COMPARED = (("title", "title"), ("audio", "enclosure"), ("date", "published"),
@@ -55,7 +56,7 @@ class FetchReport:
     url: str
     downloaded: bool  # False: the server said the copy is current (304)
     episodes: int
-    before: fetch.CachedFeed | None
+    before: download.CachedFeed | None
     diff: FeedDiff | None  # None for a first download or an unchanged feed
     notes: tuple[Problem, ...]  # e.g. "the feed has moved permanently"
     attachments: AttachmentReport | None = None
@@ -72,16 +73,16 @@ def _parse(body: bytes, settings: build.Settings, base_url: str) -> Feed:
 def fetch_now(settings: build.Settings, force: bool = False) -> FetchReport:
     """Download the feed of `settings`; PodsiteError when the last good copy could not be replaced."""
     url = settings.feed
-    if not fetch.is_url(url):
+    if not download.is_url(url):
         raise PodsiteError.single(Origin(url), "the feed is a file, not a URL: there is nothing to "
                                                "fetch (podsite fetch refreshes the cached copy of a "
                                                "feed on the web; set feed_url or PODCAST_FEED to it)")
     cache_dir = settings.root / settings.feed_cache_dir
-    before = fetch.FeedCache(cache_dir, url).load()
-    options = fetch.FetchOptions(settings.feed_timeout, settings.feed_max_bytes,
+    before = download.FeedCache(cache_dir, url).load()
+    options = download.FetchOptions(settings.feed_timeout, settings.feed_max_bytes,
                                  settings.feed_shrink_threshold, offline=False,
                                  force=force or settings.feed_force)
-    result = fetch.fetch_feed(url, cache_dir, options, build._episode_counter(settings))
+    result = download.fetch_feed(url, cache_dir, options, build._episode_counter(settings))
     trouble = [p for p in result.problems if p.severity is not Severity.INFO]
     if trouble or result.body is None:
         kept = "the last good copy was kept as it was" if before else "nothing was saved"
@@ -114,14 +115,13 @@ class AttachmentReport:
 def refresh_attachments(settings: build.Settings, feed: Feed) -> AttachmentReport | None:
     """Ask the server again about every chapter and transcript file the feed names (builds use
     the copies they have without asking); None when there are none or listen_fetch is off."""
-    urls = listen_build.attachment_urls(feed)
+    urls = attachments.attachment_urls(feed)
     if not settings.listen_fetch or not urls:
         return None
     folder = build.attachments_dir(settings)
-    before = {url: fetch.FeedCache(folder, url).load() for url in urls}
-    files = listen_build.load_listener_files(feed, settings.root / settings.notes_dir, settings.root,
-                                             folder, offline=False, timeout=settings.feed_timeout,
-                                             refresh=True)
+    before = {url: download.FeedCache(folder, url).load() for url in urls}
+    files = attachments.fetch_attachments(feed, folder, offline=False, timeout=settings.feed_timeout,
+                                          refresh=True)
     now = dict(files.remote)
     new = sum(before[url] is None and url in now for url in urls)
     updated = sum(before[url] is not None and now.get(url, before[url].body) != before[url].body

@@ -14,11 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import build
-from .errors import PodsiteError, Report
-from .model import Catalog, Episode, Origin
-from .render import long_date
-from .writer import write_file_atomic
+from .. import build
+from ..errors import PodsiteError, Report
+from ..model import Catalog, Episode, Origin
+from ..site.render import long_date
+from ..site.writer import write_file_atomic
 
 LATEST = "latest"
 

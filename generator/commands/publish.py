@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from .. import __version__
 
 PUSH_ATTEMPTS = 3
 

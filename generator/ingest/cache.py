@@ -1,17 +1,11 @@
-"""Caches under `.cache/podsite/`: unchanged inputs are not parsed or rendered again.
-
-- `build_site_cached`: the whole generated site, keyed by the sources as read, the settings,
-  the templates and the code; a rebuild with nothing changed skips parse, merge and render.
-- `parse_feed_cached`: the parsed feed alone, so a build where only notes or templates changed
-  still skips feedparser.
-
-The parsed-feed cache in detail:
+"""The parsed-feed cache under `.cache/podsite/`: a build where only notes or templates changed
+still skips feedparser (`site/cache.py` keeps the whole generated site the same way).
 
 feedparser costs about a second per thousand episodes; unpickling the records it produced costs
 a few milliseconds. An entry is keyed by the sha256 of
 
 - the feed's bytes, the name it is shown under and its base URL (they are in the records), and
-- `PARSER_VERSION`: a hash of the code that makes the records (feed.py, model.py, errors.py) and
+- `PARSER_VERSION`: a hash of the code that makes the records (feed.py, podcast_ns.py, model.py, errors.py) and
   the versions of feedparser, nh3 and Python, so upgrading or editing the parser never serves
   records of the old shape.
 
@@ -35,9 +29,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import errors, feed, model
-from .errors import Problem, Report
-from .model import Feed
+from .. import errors, model
+from ..errors import Problem, Report
+from ..model import Feed
+from . import feed, podcast_ns
 
 FORMAT = 1  # bump when the layout of an entry changes
 
@@ -49,7 +44,7 @@ def _parser_version() -> str:
             digest.update(f" {dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f" {dist}=?".encode())
-    for module in (feed, model, errors):
+    for module in (feed, podcast_ns, model, errors):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
@@ -101,70 +96,6 @@ def write_entry(path: Path, entry) -> None:
             raise
     except OSError:
         pass
-
-
-# --- the whole generated site ----------------------------------------------------------------------
-
-SITE_ENTRY = "site.pickle"
-
-
-def _code_version() -> str:
-    """The generator's own files (code and bundled fonts) and the libraries that shape its output."""
-    digest = hashlib.sha256(PARSER_VERSION.encode())
-    for dist in ("jinja2", "markdown", "weasyprint", "pydyf"):
-        try:
-            digest.update(f" {dist}={metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f" {dist}=?".encode())
-    package = Path(__file__).parent
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-CODE_VERSION = _code_version()
-
-
-def site_key(sources, settings, templates_dir: Path) -> str | None:
-    """Everything the generated pages depend on: the sources as read, the settings, every file
-    in the templates folder and the code; None when they cannot be read (then: no cache)."""
-    digest = hashlib.sha256(CODE_VERSION.encode())
-    try:
-        digest.update(pickle.dumps((sources, settings), protocol=pickle.HIGHEST_PROTOCOL))
-        for path in sorted(templates_dir.rglob("*")):
-            if path.is_file():
-                digest.update(f"\0{path.relative_to(templates_dir).as_posix()}\0".encode())
-                digest.update(path.read_bytes())
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        return None
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class SiteEntry:
-    key: str
-    pages: dict
-    problems: tuple[Problem, ...]
-
-
-def build_site_cached(sources, settings, build, cache_dir: Path | None, templates_dir: Path):
-    """`build(sources, settings)` -> (pages, report), served from `cache_dir` when nothing it
-    depends on changed since the last successful build. Builds with errors are not stored."""
-    key = site_key(sources, settings, templates_dir) if cache_dir is not None else None
-    if key is None:
-        return build(sources, settings)
-    path = cache_dir / SITE_ENTRY
-    try:
-        with open(path, "rb") as handle:
-            entry = pickle.load(handle)
-        if isinstance(entry, SiteEntry) and entry.key == key and isinstance(entry.pages, dict):
-            return dict(entry.pages), Report(list(entry.problems))
-    except Exception:  # missing, truncated, garbage: a miss
-        pass
-    pages, report = build(sources, settings)
-    if not report.errors:
-        write_entry(path, SiteEntry(key, pages, tuple(report.problems)))
-    return pages, report
 
 
 def parse_feed_cached(data: bytes, source: str, report: Report, cache_dir: Path | None,

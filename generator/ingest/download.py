@@ -23,9 +23,9 @@ from typing import Callable
 
 import httpx
 
-from . import __version__
-from .errors import Problem, Severity
-from .model import Origin
+from .. import __version__
+from ..errors import Problem, Severity
+from ..model import Origin
 
 USER_AGENT = f"podsite/{__version__} (podcast website generator; +https://pypi.org/project/podsite/)"
 

@@ -28,9 +28,9 @@ from urllib.parse import quote, urljoin, urlsplit
 import feedparser
 import nh3
 
+from ..errors import Report
+from ..model import Enclosure, Feed, FeedEpisode, Origin, Podcast
 from . import podcast_ns
-from .errors import Report
-from .model import Enclosure, Feed, FeedEpisode, Origin, Podcast
 
 # --- sanitising -----------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .model import Chapter, Person, TranscriptLink
+from ..model import Chapter, Person, TranscriptLink
 
 PODCAST_NS = ("https://podcastindex.org/namespace/1.0", "http://podcastindex.org/namespace/1.0")
 
@@ -159,3 +159,9 @@ def item_extras(data: bytes) -> tuple[Extras, list[Extras]] | None:
         return None
     channel = Extras((), tuple(channel_persons))
     return channel, items
+
+
+def preferred_transcript(links):
+    """The transcript link podsite uses of an item's several (TRANSCRIPT_PREFERENCE), or None."""
+    ranked = sorted(links, key=lambda t: TRANSCRIPT_PREFERENCE.index(t.type))
+    return ranked[0] if ranked else None

@@ -19,9 +19,9 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from .errors import Report
-from .model import Origin
-from .notes import parse_front_matter
+from ..errors import Report
+from ..model import Origin
+from ..sources.notes import parse_front_matter
 
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")

@@ -1,7 +1,7 @@
 """Chapters, people and transcripts of each episode, and the pages they get.
 
     load_listener_files (I/O: files beside the notes, and chapter/transcript URLs of the feed,
-                         downloaded with fetch.py's last-good cache, never by the listener)
+                         downloaded with download.py's last-good cache, never by the listener)
     -> listener_infos (pure: which source wins, parsed) -> render_listener_pages (pure)
 
 Which source wins, per episode:
@@ -21,32 +21,22 @@ its own find box.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import time
-from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import jinja2
 
-from . import content, fetch
-from .errors import Problem, Report, Severity
-from .listen import Transcript, parse_chapters_json, parse_transcript, person_ids
-from .model import Catalog, Chapter, Episode, Origin, Person, Podcast
-from .podcast_ns import TRANSCRIPT_PREFERENCE, clock
+from ..errors import Report
+from ..ingest.podcast_ns import clock, preferred_transcript
+from ..model import Catalog, Chapter, Episode, ListenerFiles, Person, Podcast
+from ..sources.files import LOCAL_TRANSCRIPTS
+from ..sources.listening import (
+    Transcript,
+    parse_chapters_json,
+    parse_transcript,
+    person_ids,
+)
 from .render import SiteFiles, episode_path, paginate, plain_summary, relative_path
-
-LOCAL_TRANSCRIPTS = {".vtt": "vtt", ".srt": "srt", ".json": "json"}
-
-
-@dataclass(frozen=True)
-class ListenerFiles:
-    """What the listener features read from disk and network, before parsing."""
-
-    local: tuple[tuple[str, bytes], ...] = ()  # (path beside the notes, bytes)
-    remote: tuple[tuple[str, bytes], ...] = ()  # (URL from the feed, bytes)
-    problems: tuple = ()  # errors.Problem from downloading
 
 
 @dataclass(frozen=True)
@@ -66,149 +56,6 @@ def transcript_path(episode: Episode) -> str:
 
 def person_path(pid: str) -> str:
     return f"people/{pid}.md"
-
-
-def _preferred(links):
-    ranked = sorted(links, key=lambda t: TRANSCRIPT_PREFERENCE.index(t.type))
-    return ranked[0] if ranked else None
-
-
-def attachment_urls(feed) -> list[str]:
-    """The chapter and transcript URLs of a parsed feed that podsite downloads, in feed order."""
-    urls = []
-    for episode in feed.episodes:
-        if episode.chapters_url and not episode.chapters:
-            urls.append(episode.chapters_url)
-        best = _preferred(episode.transcripts)
-        if best is not None:
-            urls.append(best.url)
-    return list(dict.fromkeys(urls))
-
-
-RETRY_AFTER = 6 * 3600  # seconds before a build tries a failed download again (podsite fetch: now)
-DOWNLOAD_BUDGET = 60.0  # seconds one build spends downloading new files; the rest wait for the next
-SHOWN = 5  # download problems listed one by one; the rest are counted
-
-
-def load_listener_files(feed, notes_dir: Path, root: Path, cache_dir: Path | None,
-                        offline: bool, timeout: float, refresh: bool = False,
-                        budget: float = DOWNLOAD_BUDGET) -> ListenerFiles:
-    """Transcript files beside the notes, and the chapter and transcript URLs the feed names.
-
-    A file already downloaded is used as it is, without asking the server: a published
-    transcript or chapter file rarely changes, and a show with a thousand of them must not send a
-    thousand requests per build (`mkdocs serve` rebuilds on every edit). Files not downloaded yet
-    are fetched eight at a time, for at most `budget` seconds per build; a file that could not be
-    downloaded is not tried again by builds for RETRY_AFTER seconds (a dead host must not slow
-    every rebuild). `refresh` (podsite fetch) asks the server about every file again, now, with a
-    conditional GET, without a time limit.
-    """
-    local = []
-    if notes_dir.is_dir():
-        for path in sorted(notes_dir.rglob("*")):
-            if path.suffix in LOCAL_TRANSCRIPTS and path.is_file() and not path.name.startswith("."):
-                local.append((content.display_path(path, root), path.read_bytes()))
-    if feed is None or cache_dir is None:
-        return ListenerFiles(tuple(local))
-    options = fetch.FetchOptions(timeout=timeout, max_bytes=20 * 1024 * 1024,
-                                 shrink_threshold=0.0, offline=offline, feed=False)
-    bodies: dict[str, bytes] = {}
-    failed: list[Problem] = []  # one per file the episode is shown without
-    wanted = []
-    now = time.time()
-    for url in attachment_urls(feed):
-        cache = fetch.FeedCache(cache_dir, url)
-        cached = None if refresh else cache.load()
-        if cached is not None:
-            bodies[url] = cached.body
-            continue
-        last_failure = None if refresh or offline else _failure(cache)
-        if last_failure and now - last_failure["at"] < RETRY_AFTER:
-            failed.append(Problem(Severity.WARNING, Origin(url), f"{last_failure['reason']} "
-                                  f"(at {_clock(last_failure['at'])}; builds try again from "
-                                  f"{_clock(last_failure['at'] + RETRY_AFTER)}, podsite fetch now)"))
-        else:
-            wanted.append(url)
-
-    notes: list[Problem] = []
-    done, late, futures = set(), set(), {}
-    if wanted:
-        client = fetch.new_client(options)  # one client: connections and TLS set-up are reused
-
-        def get(url: str) -> fetch.FetchResult:
-            return fetch.fetch_feed(url, cache_dir, options, lambda body, base: 1, client)
-
-        pool = ThreadPoolExecutor(max_workers=8)
-        futures = {pool.submit(get, url): url for url in wanted}
-        done, late = wait(futures, timeout=None if refresh else budget)
-        pool.shutdown(wait=False, cancel_futures=True)
-        if not late:
-            client.close()  # (with downloads still running, the client goes with the process)
-    for future in done:
-        url, result = futures[future], future.result()
-        if result.body is not None:
-            bodies[url] = result.body
-            _forget_failure(fetch.FeedCache(cache_dir, url))
-        elif not offline:
-            _remember_failure(fetch.FeedCache(cache_dir, url), result.problems)
-        for problem in result.problems:
-            # A chapter or transcript file never stops the build: the episode is shown without it.
-            (failed if result.body is None else notes).append(_attachment_problem(problem))
-    problems = sorted(notes, key=str) + _at_most(sorted(failed, key=str), "could not be used")
-    if late:
-        problems.append(Problem(Severity.WARNING, Origin(futures[next(iter(late))]),
-                                f"{len(late)} chapter or transcript file{'s' if len(late) != 1 else ''} "
-                                f"not downloaded yet: this build spent its {budget:g} s on others "
-                                "(the next build, or podsite fetch, gets them)"))
-    return ListenerFiles(tuple(local), tuple(sorted(bodies.items())), tuple(problems))
-
-
-def _at_most(problems: list[Problem], what: str) -> list[Problem]:
-    if len(problems) <= SHOWN:
-        return problems
-    rest = len(problems) - SHOWN
-    return problems[:SHOWN] + [Problem(Severity.WARNING, problems[SHOWN].origin,
-                                       f"and {rest} more chapter or transcript files {what} "
-                                       "(their episodes are shown without them)")]
-
-
-def _failure(cache: fetch.FeedCache) -> dict | None:
-    try:
-        record = json.loads((cache.folder / FAILED).read_text(encoding="utf-8"))
-        return record if isinstance(record.get("at"), (int, float)) and record.get("reason") else None
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def _remember_failure(cache: fetch.FeedCache, problems) -> None:
-    reason = next((p.message for p in problems), "the download failed")
-    reason = reason.split(", and there is no cached copy")[0]
-    try:
-        cache.folder.mkdir(parents=True, exist_ok=True)
-        (cache.folder / FAILED).write_text(json.dumps({"at": time.time(), "reason": reason}),
-                                           encoding="utf-8")
-    except OSError:
-        pass  # then the next build tries again
-
-
-def _forget_failure(cache: fetch.FeedCache) -> None:
-    try:
-        (cache.folder / FAILED).unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
-def _clock(epoch: float) -> str:
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%H:%M UTC")
-
-
-FAILED = "failed.json"  # in a URL's cache folder: when and why its last download failed
-
-
-def _attachment_problem(problem: Problem) -> Problem:
-    """A missing chapter or transcript file never stops a build: the episode is shown without it."""
-    severity = Severity.WARNING if problem.severity is Severity.ERROR else problem.severity
-    return replace(problem, severity=severity)
 
 
 def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> dict[str, ListenInfo]:
@@ -233,7 +80,7 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
         if beside is not None:
             transcript = parse_transcript(beside[1], beside[2], beside[0], report)
         else:
-            best = _preferred(feed.transcripts)
+            best = preferred_transcript(feed.transcripts)
             if best is not None and best.url in remote:
                 transcript = parse_transcript(remote[best.url], best.type, best.url, report)
         infos[episode.slug] = ListenInfo(

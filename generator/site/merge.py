@@ -15,7 +15,7 @@ Which side owns which field:
 |                                         |       | title (case-insensitive)                      |
 
 URLs: `/episodes/<slug>/` where slug is the note's `slug`, else the one pinned for its guid in
-the pin file (`content/urls.yml`, see urls.py), else the title made URL-safe. When two episodes
+the pin file (`content/urls.yml`, see pins.py), else the title made URL-safe. When two episodes
 would get the same title slug, the older keeps it and the newer get `-2`, `-3`, ... (oldest
 first, ties by guid), so the same feed always gives the same URLs. A title slug never takes a
 slug the pin file holds for another episode, current or former: a former URL keeps redirecting.
@@ -23,25 +23,28 @@ slug the pin file holds for another episode, current or former: a former URL kee
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
 
 from markdown.extensions.toc import slugify
 
-from .errors import Report, Severity
-from .model import Catalog, Episode, Feed, FeedEpisode, Origin, ShowNote, Virtue
-from .notes import RESERVED_SLUGS
-from .urls import Pins
+from ..errors import Report, Severity
+from ..model import (
+    Catalog,
+    Episode,
+    Feed,
+    FeedEpisode,
+    Origin,
+    ShowNote,
+    Virtue,
+    chronological,
+)
+from ..sources.notes import RESERVED_SLUGS
+from ..sources.pins import Pins
 
 MAX_SLUG = 80
-_OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 MISSING_NOTES_SHOWN = 20
-
-
-def chronological(episode: FeedEpisode) -> tuple:
-    return (episode.published or _OLDEST, episode.guid)
 
 
 def title_slug(episode: FeedEpisode) -> str:

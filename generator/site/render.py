@@ -19,8 +19,8 @@ from pathlib import Path
 import jinja2
 import nh3
 
+from ..model import Catalog, Episode, Virtue
 from . import rawhtml
-from .model import Catalog, Episode, Virtue
 
 # Characters that start inline Markdown anywhere (all in Python-Markdown's ESCAPED_CHARS, plus '|'),
 # and the block markers that only matter at the start of a line.
@@ -158,7 +158,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
                        long_date=long_date, summary=plain_summary, html_block=rawhtml.mark)
     env.globals.update(episode_path=episode_path, virtue_path=virtue_path)
     env.globals["link"] = _link
-    env.globals["worksheets"] = {}  # virtue id -> worksheet_build.SheetLinks, set by build_site
+    env.globals["worksheets"] = {}  # virtue id -> worksheet_pages.SheetLinks, set by build_site
     return env
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import Report
-from .model import Catalog, Origin, Virtue
-from .worksheet import Worksheet, parse_worksheet
+from ..errors import Report
+from ..model import Catalog, Origin, Virtue
+from ..sources.worksheets import Worksheet, parse_worksheet
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,10 @@ def parse_worksheets(files, virtues: tuple[Virtue, ...] | None, report: Report) 
 
 
 def sheet_links(sheets: tuple[Worksheet, ...], with_pdf: bool) -> dict[str, SheetLinks]:
-    from .pdf import PAPERS, paper_path  # light: pdf.py imports WeasyPrint only when rendering
+    from .worksheet_pdf import (  # light: worksheet_pdf.py imports WeasyPrint only when rendering
+        PAPERS,
+        paper_path,
+    )
 
     return {s.virtue: SheetLinks(
         title=s.title, page=page_path(s),
@@ -83,8 +86,15 @@ def render_worksheets(sheets: tuple[Worksheet, ...], catalog: Catalog, env: jinj
 def render_worksheet_pdfs(sheets: tuple[Worksheet, ...], catalog: Catalog, templates_dir: Path,
                           cache_dir: Path | None, report: Report) -> dict[str, bytes]:
     """Every worksheet on every paper size; errors (no Pango, wrong page count) go to `report`."""
-    from .pdf import PAPERS, PdfUnavailable, make_html_environment, paper_path, prune_cache, \
-        render_pdf, render_worksheet_html
+    from .worksheet_pdf import (
+        PAPERS,
+        PdfUnavailable,
+        make_html_environment,
+        paper_path,
+        prune_cache,
+        render_pdf,
+        render_worksheet_html,
+    )
 
     env = make_html_environment(templates_dir)
     virtues = {v.id: v for v in catalog.virtues}

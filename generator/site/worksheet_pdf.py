@@ -29,10 +29,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .model import Podcast, Virtue
-from .worksheet import Worksheet
+from ..model import Podcast, Virtue
+from ..sources.worksheets import Worksheet
 
-FONTS_DIR = Path(__file__).parent / "fonts"
+FONTS_DIR = Path(__file__).parent.parent / "fonts"
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 CACHE_FORMAT = "1"  # bump to invalidate every cached PDF after changing how they are made
 

@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PodsiteError
-from .model import Origin
+from ..errors import PodsiteError
+from ..model import ListenerFiles, Origin
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Sources:
     feed_base_url: str = ""  # for relative links in a downloaded feed
     feed_problems: tuple = ()  # what fetching the feed had to say (errors.Problem)
     urls: tuple[str, str] | None = None  # the pin file (display path, text), if there is one
-    listener: "listen_build.ListenerFiles | None" = None  # transcripts and chapter files, read as is
+    listener: ListenerFiles | None = None  # transcripts and chapter files, read as is
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -85,3 +85,16 @@ def load_feed_file(location: str, root: Path) -> tuple[bytes, str]:
                                                  "or PODCAST_FEED to the podcast's feed)")
     except OSError as exc:
         raise PodsiteError.single(Origin(shown), f"cannot read feed: {exc.strerror}")
+
+
+LOCAL_TRANSCRIPTS = {".vtt": "vtt", ".srt": "srt", ".json": "json"}
+
+
+def load_local_transcripts(notes_dir: Path, root: Path) -> tuple[tuple[str, bytes], ...]:
+    """Transcript files kept beside the show notes: (display path, bytes), sorted."""
+    local = []
+    if notes_dir.is_dir():
+        for path in sorted(notes_dir.rglob("*")):
+            if path.suffix in LOCAL_TRANSCRIPTS and path.is_file() and not path.name.startswith("."):
+                local.append((display_path(path, root), path.read_bytes()))
+    return tuple(local)

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 import nh3
 from markdown.extensions.toc import slugify, slugify_unicode
 
-from .errors import Report
-from .feed import plain_text
-from .model import Chapter, Origin, Person
-from .podcast_ns import parse_time
+from ..errors import Report
+from ..ingest.feed import plain_text
+from ..ingest.podcast_ns import parse_time
+from ..model import Chapter, Origin, Person
 
 ROLES_SHOWN_FIRST = ("host", "co-host", "guest")
 

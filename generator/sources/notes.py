@@ -9,8 +9,8 @@ Show-note front matter (every key optional):
 | `virtues`     | virtue ids (file names in the virtues folder) this episode is about       |
 | `slug`        | the episode's URL: `/episodes/<slug>/` (pins it when the title changes)   |
 | `description` | one-line summary for search engines and link previews                     |
-| `chapters`    | chapters with start times (see `listen.py`); override the feed's          |
-| `people`      | hosts and guests, each gets a page listing their episodes (`listen.py`)   |
+| `chapters`    | chapters with start times (see `listening.py`); override the feed's       |
+| `people`      | hosts and guests, each gets a page listing their episodes (`listening.py`)|
 
 With neither `guid` nor `episode`, a file name starting with digits (`007-courage.md`) names the
 episode number. Virtue front matter: `title` (required), `summary`, `order`.
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import yaml
 
-from . import listen
-from .errors import Report
-from .model import Origin, ShowNote, Virtue
+from ..errors import Report
+from ..model import Origin, ShowNote, Virtue
+from . import listening
 
 NOTE_KEYS = ("guid", "episode", "virtues", "slug", "description", "chapters", "people")
 VIRTUE_KEYS = ("title", "summary", "order")
@@ -140,8 +140,8 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
                      f"slug {slug!r} is the URL of the episode list (choose another, e.g. "
                      f"slug: {slug}-episode)")
 
-    chapters = listen.note_chapters(fm.values.get("chapters"), path, fm.lines.get("chapters"), report)
-    people = listen.note_people(fm.values.get("people"), path, fm.lines.get("people"), report)
+    chapters = listening.note_chapters(fm.values.get("chapters"), path, fm.lines.get("chapters"), report)
+    people = listening.note_people(fm.values.get("people"), path, fm.lines.get("people"), report)
 
     if len(report.errors) > errors_before:
         return None

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import yaml
 
-from .errors import Report
-from .model import Episode, Origin
-from .notes import RESERVED_SLUGS, SLUG  # the same rules as a note's `slug:`
+from ..errors import Report
+from ..model import Episode, Origin, chronological
+from .notes import RESERVED_SLUGS, SLUG
 
 SLUG_RULE = "lower-case letters, digits and single hyphens, e.g. 'building-alliances'"
 
@@ -128,8 +128,6 @@ def updated_pins(episodes: tuple[Episode, ...], pins: Pins) -> tuple[Pin, ...]:
 
 
 def _age(episode: Episode) -> tuple:
-    from .merge import chronological  # merge imports this module
-
     return chronological(episode.feed)
 
 

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import Report
-from .model import Origin
+from ..errors import Report
+from ..model import Origin
 
 WORKSHEET_KEYS = ("title", "introduction", "pages", "sections")
 SECTION_KEYS = ("id", "title", "prompt", "fields")
