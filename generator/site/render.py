@@ -153,7 +153,9 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         auto_reload=False,  # one environment per build: no need to stat templates per page
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],  # {{ _("...") }}: interface words come from a catalog
     )
+    env.install_null_translations(newstyle=True)  # English until a catalog is installed
     env.filters.update(md=md_text, attr=attr, meta=meta, duration=duration,
                        long_date=long_date, summary=plain_summary, html_block=rawhtml.mark)
     env.globals.update(episode_path=episode_path, virtue_path=virtue_path)

@@ -78,7 +78,9 @@ def make_html_environment(templates_dir: Path) -> jinja2.Environment:
     """HTML out, so autoescape is on (the Markdown environment in render.py escapes by filter)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)),
                              autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True,
+                             extensions=["jinja2.ext.i18n"])
+    env.install_null_translations(newstyle=True)
     env.filters["css_string"] = css_string
     return env
 
