@@ -21,7 +21,7 @@ from .errors import PodsiteError, Report, Severity
 from .ingest import attachments, download
 from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
-from .site import listening_pages, worksheet_pages
+from .site import listening_pages, site_urls, worksheet_pages
 from .site.cache import build_site_cached
 from .site.merge import merge
 from .site.render import PathError, RenderOptions, make_environment, render_site
@@ -57,6 +57,7 @@ class Settings:
     feed_force: bool = False
     listen_fetch: bool = True  # download the chapter and transcript files the feed names
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
+    site_url: str = ""  # MkDocs' site_url: canonical URLs; feed URLs under it become relative
 
 
 _CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z", re.S)
@@ -158,6 +159,7 @@ def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
     report.problems.extend(listener.problems)
     infos = listening_pages.listener_infos(catalog, listener, report)
     listening_pages.install(env, infos, settings.subscribe, settings.directory_urls)
+    site_urls.install(env, settings.site_url)
     try:
         pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest,
                                                                 settings.directory_urls))

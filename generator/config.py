@@ -117,7 +117,7 @@ def _env_flag(name: str) -> bool:
 
 
 def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
-                  directory_urls: bool = True) -> Settings:
+                  directory_urls: bool = True, site_url: str | None = None) -> Settings:
     root = Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
     return Settings(
         root=root,
@@ -138,6 +138,7 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         cache_dir=plugin_config.cache_dir,
         urls_file=plugin_config.urls_file,
         directory_urls=directory_urls,
+        site_url=site_url or "",
         listen_fetch=plugin_config.listen_fetch,
         subscribe=tuple((str(k), str(v)) for k, v in plugin_config.subscribe.items()),
         notes_missing=Severity.WARNING if plugin_config.notes_missing == "warn" else Severity.INFO,

@@ -6,6 +6,7 @@
 - on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk),
   with the templates' raw HTML blocks lifted out of their Markdown (rawhtml.py);
 - on_page_content: put those blocks back into the page's HTML.
+- on_env: the show's feed URL for every page's <link rel="alternate"> (main.html).
 - on_post_build: swap the finished staging folder into place.
 """
 
@@ -20,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
+from mkdocs.utils.meta import get_data
 
 from .build import generate
 from .config import PodsiteConfig, settings_from
@@ -28,6 +30,14 @@ from .site import export, nav, rawhtml, writer
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many
+
+
+def feed_link(pages: dict[str, str | bytes]) -> str:
+    """The show's feed URL (HTML-escaped) that the generated home page names in its front matter."""
+    home = pages.get("index.md")
+    if not isinstance(home, str):
+        return ""
+    return str(get_data(home)[1].get("podsite_feed") or "")
 
 
 class PodsitePlugin(BasePlugin[PodsiteConfig]):
@@ -41,6 +51,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self.unplaced = 0  # pages whose raw HTML blocks did not all reach the page
         self.final_site_dir: str | None = None
         self.warnings: CountHandler | None = None
+        self.feed_link = ""  # the show's feed, from the home page's front matter
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command if not dirty else "dirty"
@@ -48,7 +59,8 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls)
+        self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls,
+                                      config.site_url)
         self._check_layout(config)
         if self.command in ("build", "gh-deploy"):
             self.final_site_dir = config.site_dir
@@ -87,6 +99,11 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             self._abort(config, [f"{len(report.warnings)} content warning(s) in strict mode "
                                  "(fix them, or build without --strict)"])
         self.pages = pages
+        self.feed_link = feed_link(pages)
+
+    def on_env(self, env, *, config, files):
+        env.globals["podsite_feed"] = self.feed_link  # main.html: <link rel="alternate">, every page
+        return env
 
     def _abort(self, config, lines: list[str]):
         self._discard_staging(config)

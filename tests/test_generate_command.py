@@ -87,7 +87,7 @@ def test_generate_refuses_on_content_errors_and_writes_nothing(project):
         "(add content/episodes/questions-worth-asking-your-sceptics.md with 'guid: \"sbs-2026-009\"' "
         "in its front matter)\n"
         "nothing was written\n")
-    assert sorted(os.listdir(project / "content/pages")) == ["about.md", "media"]
+    assert sorted(os.listdir(project / "content/pages")) == ["about.md", "feed.xml", "media"]
 
 
 def test_generate_refuses_an_output_folder_among_the_sources(project):

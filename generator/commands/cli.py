@@ -42,7 +42,8 @@ def _load_project(config_file: str):
     plugin = config.plugins.get("podsite")
     if plugin is None:
         raise click.ClickException(f"{config_file}: the podsite plugin is not listed under 'plugins:'")
-    return settings_from(plugin.config, config.config_file_path, config.use_directory_urls), config
+    return settings_from(plugin.config, config.config_file_path, config.use_directory_urls,
+                         config.site_url), config
 
 
 @click.group()

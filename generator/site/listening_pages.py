@@ -37,6 +37,7 @@ from ..sources.listening import (
     person_ids,
 )
 from .render import SiteFiles, episode_path, paginate, plain_summary, relative_path
+from .site_urls import canonical_url, url_of
 
 
 @dataclass(frozen=True)
@@ -87,20 +88,6 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
             chapters, tuple((ids[p.name], p) for p in people), transcript,
             transcript_path(episode) if transcript else None)
     return infos
-
-
-def url_of(path: str, directory_urls: bool = True) -> str:
-    """The URL (from the site's root) MkDocs gives a generated page: `episodes/x.md` is
-    `episodes/x/` with `use_directory_urls` (the default), else `episodes/x.html`. Other files
-    keep their path."""
-    if not path.endswith(".md"):
-        return path
-    stem = path.removesuffix(".md")
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
 
 
 @jinja2.pass_context
@@ -195,15 +182,21 @@ def _size(n: int) -> str:
 
 
 def _script_json(data: dict) -> str:
-    """JSON that cannot end its <script> element early, on one line (Markdown keeps it whole)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """JSON for a <script> element, as a quoted front-matter value (main.html prints it in <head>).
+
+    ASCII only (`\\u` escapes), and `<`, `>`, `&` escaped, so it can never end its <script>
+    element early; quoted once more for the YAML front matter."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json.dumps(text)
 
 
-def series_data(podcast: Podcast) -> dict:
+def series_data(podcast: Podcast, url: str = "") -> dict:
     data = {"@context": "https://schema.org", "@type": "PodcastSeries", "name": podcast.title}
-    if podcast.link:
-        data["url"] = podcast.link
+    if url:
+        data["url"] = url
+    if podcast.link and podcast.link != url:
+        data["sameAs"] = podcast.link
     if podcast.feed_url:
         data["webFeed"] = podcast.feed_url
     if podcast.image:
@@ -213,24 +206,32 @@ def series_data(podcast: Podcast) -> dict:
     return data
 
 
-def jsonld_series(podcast: Podcast) -> str:
-    return _script_json(series_data(podcast))
+@jinja2.pass_context
+def jsonld_series(context, podcast: Podcast) -> str:
+    """The home page's PodcastSeries; `url` is the page's canonical URL (feed `<link>`: sameAs)."""
+    return _script_json(series_data(podcast, canonical_url(context, "index.md")))
 
 
-def jsonld_episode(episode: Episode, podcast: Podcast) -> str:
+@jinja2.pass_context
+def jsonld_episode(context, episode: Episode, podcast: Podcast) -> str:
+    """The episode page's PodcastEpisode: `url` is the page's own canonical URL (under
+    `site_url`), the feed item's `<link>` its `sameAs`."""
     feed = episode.feed
-    series = series_data(podcast)
+    series = series_data(podcast, canonical_url(context, "index.md"))
     del series["@context"]
     data = {"@context": "https://schema.org", "@type": "PodcastEpisode", "name": episode.title,
             "partOfSeries": series}
+    url = canonical_url(context, episode_path(episode))
+    if url:
+        data["url"] = url
+    if feed.link and feed.link != url:
+        data["sameAs"] = feed.link
     if feed.published:
         data["datePublished"] = feed.published.date().isoformat()
     if feed.number is not None:
         data["episodeNumber"] = feed.number
     if feed.season is not None:
         data["partOfSeason"] = {"@type": "PodcastSeason", "seasonNumber": feed.season}
-    if feed.link:
-        data["url"] = feed.link
     if feed.image:
         data["image"] = feed.image
     description = (episode.note.description if episode.note and episode.note.description

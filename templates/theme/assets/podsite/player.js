@@ -21,6 +21,8 @@
   var position = player.querySelector("[data-podsite-position]");
   var time = player.querySelector("[data-podsite-time]");
   var speed = player.querySelector("[data-podsite-speed]");
+  var failure = player.querySelector("[data-podsite-error]");
+  var track = player.querySelector("[data-podsite-track]");
   var store = null;
   try { store = window.localStorage; store.getItem("podsite:now"); } catch (e) { store = null; }
   var current = null; // {src, title, page}
@@ -67,14 +69,16 @@
     var buttons = document.querySelectorAll("[data-podsite-play]");
     for (var i = 0; i < buttons.length; i++) {
       var episode = buttons[i].closest("[data-podsite-episode]");
-      var mine = current && episode && episode.getAttribute("data-src") === current.src;
+      var mine = current && episode && absolute(episode.getAttribute("data-src")) === current.src;
       buttons[i].textContent = mine && playing ? "Pause" : "Play episode";
     }
   }
 
+  function absolute(url) { return new URL(url, location.href).href; }
+
   function episodeOf(element) {
     return {
-      src: element.getAttribute("data-src"),
+      src: absolute(element.getAttribute("data-src")),
       title: element.getAttribute("data-title"),
       page: element.getAttribute("data-page") ? new URL(element.getAttribute("data-page"), location.href).href : location.href
     };
@@ -86,6 +90,7 @@
     if (!current || current.src !== episode.src) {
       savePosition(true);
       current = episode;
+      showError(false);
       audio.src = episode.src;
       audio.playbackRate = parseFloat(speed.value) || 1;
       var start = at != null ? at : savedPosition(episode.src);
@@ -101,6 +106,14 @@
     now.href = episode.page;
     show();
     render();
+  }
+
+  // The audio cannot be loaded (a missing file, no connection, a host that does not resolve):
+  // say so in the bar, with the file's own link to try in the browser or download.
+  function showError(on) {
+    failure.hidden = !on;
+    track.hidden = on;
+    if (on && current) failure.querySelector("[data-podsite-download]").href = current.src;
   }
 
   function play() {
@@ -304,6 +317,9 @@
     audio.addEventListener(name, function () { savePosition(true); render(); });
   });
   audio.addEventListener("timeupdate", function () { savePosition(false); render(); });
+  audio.addEventListener("error", function () {
+    if (current && audio.getAttribute("src")) { showError(true); render(); }
+  });
   audio.addEventListener("ended", function () { if (current) drop("podsite:position:" + current.src); render(); });
   window.addEventListener("pagehide", function () { savePosition(true); });
 
