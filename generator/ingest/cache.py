@@ -32,7 +32,7 @@ from pathlib import Path
 from .. import errors, model
 from ..errors import Problem, Report
 from ..model import Feed
-from . import feed, podcast_ns
+from . import feed, feed_tags, podcast_ns
 
 FORMAT = 1  # bump when the layout of an entry changes
 
@@ -44,7 +44,7 @@ def _parser_version() -> str:
             digest.update(f" {dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f" {dist}=?".encode())
-    for module in (feed, podcast_ns, model, errors):
+    for module in (feed, feed_tags, podcast_ns, model, errors):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 

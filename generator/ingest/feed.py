@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import html
 import re
+from dataclasses import replace
 from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
@@ -30,7 +31,7 @@ import nh3
 
 from ..errors import Report
 from ..model import Enclosure, Feed, FeedEpisode, Origin, Podcast
-from . import podcast_ns
+from . import feed_tags, podcast_ns
 
 # --- sanitising -----------------------------------------------------------------------------------
 
@@ -251,6 +252,12 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     lines = _item_lines(data)
     if len(lines) != len(parsed.entries):
         lines = [None] * len(parsed.entries)
+    scanned = feed_tags.scan_tags(data)
+    if scanned is not None and len(scanned[1]) != len(parsed.entries):
+        scanned = None
+    ctx = feed_tags.Context(source, base, absolute_url, report.warning)
+    channel_tags = scanned[0] if scanned else feed_tags.tags_from_feedparser(channel, None)
+    podcast = replace(podcast, **feed_tags.read_fields(channel_tags, feed_tags.CHANNEL_TAGS, ctx))
     extras = podcast_ns.item_extras(data)
     if extras is not None and len(extras[1]) == len(parsed.entries):
         podcast = _with_extras(podcast, extras[0], base)
@@ -259,10 +266,19 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
         item_extras = [None] * len(parsed.entries)
     episodes: list[FeedEpisode] = []
     seen: dict[str, FeedEpisode] = {}
-    for entry, line, extra in zip(parsed.entries, lines, item_extras):
+    item_tags = scanned[1] if scanned else [None] * len(parsed.entries)
+    for entry, line, extra, tags in zip(parsed.entries, lines, item_extras, item_tags):
         fields = {name: read(entry, base) for name, read in EPISODE_FIELDS.items()}
         if extra is not None:
             fields.update(_extra_fields(extra, base))
+        if tags is None:
+            tags = feed_tags.tags_from_feedparser(entry, line)
+        fields.update(feed_tags.read_fields(tags, feed_tags.ITEM_TAGS, ctx))
+        season, number = feed_tags.numbers_of(tags)
+        if fields["season"] is None:
+            fields["season"] = season
+        if fields["number"] is None:
+            fields["number"] = number
         guid = _episode_id(entry, fields)
         if not fields["title"]:
             fields["title"] = _fallback_title(fields)
