@@ -188,9 +188,13 @@ class Context:
         self.warn(self.origin(tag), message)
 
 
+_MARKUP = re.compile(r"</?(?:a|b|i|u|em|strong|span|p|br|small|sup|sub|code|div)\b[^>]*>", re.I)
+
+
 def _plain(value: str) -> str:
-    """Text for the page: any markup in it dropped (the renderer escapes what is left)."""
-    if "<" in value or "&" in value:
+    """Text for the page, the renderer escapes it. Inline HTML some hosts put in a name
+    (`<b>member</b>`) is dropped; other angle brackets are text (`Q&A <live>` stays)."""
+    if _MARKUP.search(value):
         value = html.unescape(nh3.clean(value, tags=set()))
     return " ".join(value.split())
 
