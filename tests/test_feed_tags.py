@@ -85,7 +85,7 @@ def test_soundbites_play_their_range_and_have_a_share_link(site):
     page = site["episodes/the-main-episode.md"]
     assert ('href="https://cast.example/ep2.mp3#t=760,790" data-podsite-seek="760" '
             'data-podsite-end="790"') in page
-    assert '<a href="#t=12:40,13:10" data-podsite-share>' in page
+    assert '<a href="./#t=12:40,13:10" data-podsite-share>' in page
     # the title is text, escaped: not Markdown emphasis, not a tag
     assert "Why \\*this\\* &lt;matters&gt;" in page or "Why *this* &lt;matters&gt;" in page
     # without a title, the episode's stands for it
