@@ -57,7 +57,7 @@ from ..model import (
     Trailer,
     ValueBlock,
 )
-from .podcast_ns import PODCAST_NS
+from .podcast_ns import is_podcast_namespace
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ _CONTAINERS = {"channel", "feed", "item", "entry"}
 
 
 def _prefix(uri: str) -> str | None:
-    if uri in PODCAST_NS or uri.rstrip("/") in PODCAST_NS:
+    if is_podcast_namespace(uri):
         return "podcast"
     if uri.lower().endswith(_ITUNES):
         return "itunes"
@@ -147,13 +147,15 @@ def scan_tags(data: bytes) -> tuple[tuple[Tag, ...], list[tuple[Tag, ...]]] | No
     return tuple(channel), [tuple(tags) for tags in items]
 
 
-def tags_from_feedparser(entry, line: int | None) -> tuple[Tag, ...]:
+def tags_from_feedparser(entry, line: int | None, prefixes=("podcast",)) -> tuple[Tag, ...]:
     """What feedparser kept of the tags (for feeds `scan_tags` cannot read): attributes of the
-    last of each podcast: tag, and itunes:episodeType / explicit / block."""
+    last of each podcast: tag (under any prefix the feed bound to the namespace), and
+    itunes:episodeType / explicit / block."""
     tags = []
     for key, value in entry.items():
-        if key.startswith("podcast_") and isinstance(value, dict):
-            tags.append(Tag("podcast:" + key.removeprefix("podcast_"), dict(value), "", line))
+        prefix = next((p for p in prefixes if key.startswith(p + "_")), None)
+        if prefix is not None and isinstance(value, dict):
+            tags.append(Tag("podcast:" + key.removeprefix(prefix + "_"), dict(value), "", line))
     if entry.get("itunes_episodetype"):
         tags.append(Tag("itunes:episodetype", {}, str(entry["itunes_episodetype"]), line))
     explicit = entry.get("itunes_explicit")
