@@ -23,7 +23,7 @@ from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
 from .site import listening_pages, site_urls, worksheet_pages
 from .site.cache import build_site_cached
-from .site.merge import merge
+from .site.merge import leave_out, merge
 from .site.render import PathError, RenderOptions, make_environment, render_site
 from .sources import files
 from .sources.notes import parse_note, parse_virtue
@@ -58,6 +58,8 @@ class Settings:
     listen_fetch: bool = True  # download the chapter and transcript files the feed names
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
     site_url: str = ""  # MkDocs' site_url: canonical URLs; feed URLs under it become relative
+    feed_blocked: str = "hide"  # items with itunes:block / podcast:block yes: "hide" or "show"
+    feed_without_audio: str = "show"  # items without a playable enclosure: "show" or "hide"
 
 
 _CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z", re.S)
@@ -104,7 +106,8 @@ def load_sources(settings: Settings) -> files.Sources:
         notes=files.load_markdown_folder(settings.root / settings.notes_dir, settings.root),
         virtues=files.load_markdown_folder(settings.root / settings.virtues_dir, settings.root),
         worksheets=files.load_worksheet_folder(settings.root / settings.worksheet_dir, settings.root),
-        urls=files.load_optional_text(settings.urls_file, settings.root) if settings.urls_file else None,
+        urls=(files.load_optional_text(settings.urls_file, settings.root, files.MAX_PINS_BYTES)
+              if settings.urls_file else None),
     )
     return replace(sources, listener=load_listener(sources, settings))
 
@@ -112,7 +115,10 @@ def load_sources(settings: Settings) -> files.Sources:
 def load_listener(sources: files.Sources, settings: Settings) -> ListenerFiles:
     """Transcripts beside the notes; chapter and transcript files the feed links to."""
     feed = None
-    if settings.listen_fetch and sources.feed_bytes and b"podcastindex.org/namespace" in sources.feed_bytes:
+    # Whether there is anything to download is read from the parsed feed (a feed may bind the
+    # Podcasting 2.0 namespace under any of its URIs, or not bind it at all): a feed without
+    # chapter or transcript links costs the parse, which the parse cache keeps for build_catalog.
+    if settings.listen_fetch and sources.feed_bytes:
         feed = parse_feed_cached(sources.feed_bytes, sources.feed_source, Report(),
                                  _parsed_cache(settings), sources.feed_base_url)
     local = files.load_local_transcripts(settings.root / settings.notes_dir, settings.root)
@@ -142,7 +148,9 @@ def build_catalog(sources: files.Sources, settings: Settings, report: Report) ->
     # A note that failed to parse would only add "no show notes" noise for its own episode.
     missing = None if broken_notes else settings.notes_missing
     pins = parse_pins(sources.urls[1], sources.urls[0], report) if sources.urls else None
-    return merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
+    catalog = merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
+    return leave_out(catalog, settings.feed_blocked == "hide", settings.feed_without_audio == "hide",
+                     report)
 
 
 def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:

@@ -100,10 +100,17 @@ SCRIPTS: dict[int, list[tuple[str | None, list[tuple[str, str]]]]] = {
                 (M, "Take half an hour, draw your four packs, and mark the one that has gone quiet. "
                     "Then plan the next three conversations.")])],
     9: [(None, [(M, "Questions worth asking your sceptics."),
-                (M, "The people who doubt your change often see risks you missed. Ask them what would "
-                    "have to be true for this to work, and listen to the answer.")])],
+                (M, "Sceptics are early warnings, not obstacles: the people who doubt your change often "
+                    "see the risks you missed."),
+                (T, "So ask them: what would have to be true for this to work? Then listen to the whole "
+                    "answer before you reply."),
+                (M, "A sceptic who feels heard often becomes your most careful tester.")])],
 }
 NOTES_WITH_CHAPTERS = {2: "002-courage-small-step.md", 7: "007-building-alliances.md"}
+# The feed's <podcast:soundbite>s of an episode, in feed order: the lines (0-based) they play.
+SOUNDBITES = {9: [2, 1]}
+# Other formats (<podcast:alternateEnclosure>): file name and bit rate in kbit/s.
+ALTERNATES = {9: ("sbs-009-low.mp3", 8)}
 TRANSCRIPTS = {2: "002-courage-small-step.vtt"}
 
 
@@ -139,9 +146,16 @@ def make_episode(number: int, folder: Path):
         out.setframerate(rate)
         out.writeframes(bytes(frames))
     mp3 = MEDIA / f"sbs-{number:03d}.mp3"
-    subprocess.run(["lame", "--quiet", "-m", "m", "-b", "16", "--resample", "16", "--noreplaygain",
-                    str(wav), str(mp3)], check=True)
+    encode(wav, mp3, 16)
+    if number in ALTERNATES:
+        encode(wav, MEDIA / ALTERNATES[number][0], ALTERNATES[number][1])
     return len(frames) / 2 / rate, mp3.stat().st_size, chapters, cues
+
+
+def encode(wav: Path, mp3: Path, kbps: int) -> None:
+    """Mono MP3 at `kbps` (16: 16 kHz, 8: 8 kHz), the bit rates speech needs."""
+    subprocess.run(["lame", "--quiet", "-m", "m", "-b", str(kbps), "--resample", str(kbps),
+                    "--noreplaygain", str(wav), str(mp3)], check=True)
 
 
 def clock(seconds: float) -> str:
@@ -154,14 +168,22 @@ def vtt_time(seconds: float) -> str:
     return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
-def update_feed(results: dict[int, tuple[float, int]]) -> None:
+def update_feed(results: dict[int, tuple[float, int, list]]) -> None:
     text = FEED.read_text(encoding="utf-8")
-    for number, (seconds, size) in results.items():
+    for number, (seconds, size, cues) in results.items():
         item = re.search(rf"<item>(?:(?!</item>).)*?sbs-{number:03d}\.mp3.*?</item>", text, re.S)
         block = item.group(0)
         block = re.sub(r'(sbs-\d+\.mp3" length=")\d+', rf"\g<1>{size}", block)
         block = re.sub(r"<itunes:duration>[^<]*</itunes:duration>",
                        f"<itunes:duration>{clock(round(seconds))}</itunes:duration>", block)
+        bites = iter(SOUNDBITES.get(number, []))
+        block = re.sub(r'<podcast:soundbite startTime="[^"]*" duration="[^"]*"',
+                       lambda m: '<podcast:soundbite startTime="{:.1f}" duration="{:.1f}"'.format(
+                           *(lambda c: (c[0], c[1] - c[0]))(cues[next(bites)])), block)
+        if number in ALTERNATES:
+            name, kbps = ALTERNATES[number]
+            block = re.sub(r'(<podcast:alternateEnclosure [^>]*?)length="\d+" bitrate="\d+"',
+                           rf'\g<1>length="{(MEDIA / name).stat().st_size}" bitrate="{kbps * 1000}"', block)
         text = text.replace(item.group(0), block)
     FEED.write_text(text, encoding="utf-8")
 
@@ -218,7 +240,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for number in sorted(SCRIPTS):
             seconds, size, chapters, cues = make_episode(number, Path(scratch))
-            results[number] = (seconds, size)
+            results[number] = (seconds, size, cues)
             if number in NOTES_WITH_CHAPTERS:
                 update_chapters(EPISODES / NOTES_WITH_CHAPTERS[number], chapters)
             if number in TRANSCRIPTS:

@@ -32,6 +32,10 @@ VNU_VERSION = "26.9.27"
 TOOLS = ROOT / ".cache" / "test-tools"
 
 EPISODE = "episodes/courage-is-a-small-step-taken-twice/"
+SCEPTICS = "episodes/questions-worth-asking-your-sceptics/"  # soundbites, another format
+# its first soundbite (start, end), in seconds
+CLIP = (lambda m: (float(m[1]), float(m[1]) + float(m[2])))(re.search(
+    r'<podcast:soundbite startTime="([\d.]+)" duration="([\d.]+)"', (ROOT / "content/feed.xml").read_text()))
 TITLE = "Courage is a small step, taken twice"
 
 
@@ -201,6 +205,35 @@ def test_a_chapter_click_seeks_and_the_position_is_remembered(page, base_url):
                            timeout=15000)
     assert abs(audio_state(page)["time"] - saved) < 3
     assert audio_state(page)["paused"] is True
+
+
+def test_a_soundbite_plays_its_range_and_stops(page, base_url):
+    page.goto(base_url + SCEPTICS)
+    page.locator(".podsite-soundbite").first.click()
+    wait_playing_past(page, CLIP[0])
+    page.wait_for_function("() => document.querySelector('[data-podsite-audio]').paused", timeout=15000)
+    state = audio_state(page)
+    assert state["src"] == base_url + "media/sbs-009.mp3"
+    assert CLIP[1] - 0.1 <= state["time"] <= CLIP[1] + 0.75, state
+
+
+def test_a_clip_link_opens_the_player_at_its_start(page, base_url):
+    page.goto(base_url + SCEPTICS + "#t=0:04,0:06")
+    page.wait_for_function("() => !document.querySelector('[data-podsite-player]').hidden", timeout=15000)
+    page.wait_for_function("() => document.querySelector('[data-podsite-audio]').currentTime >= 4",
+                           timeout=15000)
+    assert audio_state(page)["paused"]  # opened at the clip, waiting for the listener
+
+
+def test_the_format_chooser_switches_the_source(page, base_url):
+    page.goto(base_url + SCEPTICS)
+    page.locator("[data-podsite-play]").click()
+    wait_playing_past(page, 1.0)
+    page.locator("[data-podsite-format]").select_option(label="Low bandwidth · 8 kbps · 22 KB")
+    wait_playing_past(page, 1.0)
+    state = audio_state(page)
+    assert state["src"] == base_url + "media/sbs-009-low.mp3"
+    assert page.locator("[data-podsite-episode]").get_attribute("data-src").endswith("media/sbs-009-low.mp3")
 
 
 def test_speed_control_changes_the_playback_rate_and_is_kept(page, base_url):

@@ -21,15 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import yaml
-
-from ..errors import Report
+from ..errors import Report, shown
 from ..model import Origin, ShowNote, Virtue
 from . import listening
+from .slugs import MAX_WRITTEN_SLUG, SLUG, is_slug
+from .yamldoc import YamlProblem, compose_yaml, construct_yaml
 
 NOTE_KEYS = ("guid", "episode", "virtues", "slug", "description", "chapters", "people")
 VIRTUE_KEYS = ("title", "summary", "order")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Slugs that would be a folder's own page (episodes/index.md is the episode list).
 RESERVED_SLUGS = frozenset({"index"})
 _FENCE = re.compile(r"^---[ \t]*\r?\n", re.M)
@@ -64,16 +63,12 @@ def parse_front_matter(text: str, path: str, report: Report) -> FrontMatter | No
         yaml_text, body = text[first_break + 1 : closing.start()], text[closing.end():]
     body_line = text.count("\n", 0, first_break + 1 + len(yaml_text)) + 2
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(yaml_text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1
-        report.error(Origin(path, line), f"front matter is not valid YAML: {exc.problem} "
-                                         "(check the indentation and quote values that contain ':')")
-        return None
-    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML parse error is marked
-        report.error(Origin(path, 1), f"front matter is not valid YAML: {exc}")
+        node = compose_yaml(yaml_text)
+        values = construct_yaml(node) if node is not None else None
+    except YamlProblem as exc:
+        hint = " (check the indentation and quote values that contain ':')" if exc.syntax else ""
+        report.error(Origin(path, exc.line + 1), f"front matter is not valid YAML: {exc.message}{hint}"
+                     if exc.syntax else f"front matter {exc.message}")
         return None
     if values is None:
         return FrontMatter({}, {}, body, body_line)
@@ -89,7 +84,7 @@ def _unknown_keys(fm: FrontMatter, known: tuple[str, ...], path: str, report: Re
     for key in fm.values:
         if key not in known:
             report.warning(Origin(path, fm.lines.get(key)),
-                           f"unknown front matter key {key!r} (known: {', '.join(known)})")
+                           f"unknown front matter key {shown(key)} (known: {', '.join(known)})")
 
 
 def _string(fm: FrontMatter, key: str, path: str, report: Report) -> str | None:
@@ -115,7 +110,7 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
         raw = fm.values["episode"]
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
             report.error(Origin(path, fm.lines["episode"]),
-                         f"'episode' must be a whole number, not {raw!r} (e.g. episode: 7)")
+                         f"'episode' must be a whole number, not {shown(raw)} (e.g. episode: 7)")
         else:
             number = raw
     elif "guid" not in fm.values:
@@ -133,8 +128,12 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
     slug = _string(fm, "slug", path, report)
     if slug is not None and not SLUG.match(slug):
         report.error(Origin(path, fm.lines["slug"]),
-                     f"slug {slug!r} may only hold lower-case letters, digits and single hyphens "
+                     f"slug {shown(slug)} may only hold lower-case letters, digits and single hyphens "
                      "(e.g. slug: building-alliances)")
+    elif slug is not None and not is_slug(slug):
+        report.error(Origin(path, fm.lines["slug"]),
+                     f"slug {shown(slug)} is {len(slug)} characters long; a URL may have "
+                     f"{MAX_WRITTEN_SLUG} (shorten it)")
     elif slug in RESERVED_SLUGS:
         report.error(Origin(path, fm.lines["slug"]),
                      f"slug {slug!r} is the URL of the episode list (choose another, e.g. "
@@ -167,12 +166,16 @@ def parse_virtue(text: str, path: str, report: Report) -> Virtue | None:
     _unknown_keys(fm, VIRTUE_KEYS, path, report)
     virtue_id = path.rsplit("/", 1)[-1].removesuffix(".md")
     if virtue_id in RESERVED_SLUGS:
-        report.error(Origin(path), f"virtue file name {virtue_id!r} is the URL of the virtue list "
+        report.error(Origin(path), f"virtue file name {shown(virtue_id)} is the URL of the virtue list "
                                    "(rename the file)")
         return None
     if not SLUG.match(virtue_id):
-        report.error(Origin(path), f"virtue file name {virtue_id!r} must be lower-case letters, "
+        report.error(Origin(path), f"virtue file name {shown(virtue_id)} must be lower-case letters, "
                                    "digits and hyphens, as it becomes the URL (rename the file)")
+        return None
+    if not is_slug(virtue_id):
+        report.error(Origin(path), f"virtue file name {shown(virtue_id)} is {len(virtue_id)} "
+                                   f"characters long; a URL may have {MAX_WRITTEN_SLUG} (rename the file)")
         return None
     title = _string(fm, "title", path, report)
     if not title:
@@ -181,7 +184,7 @@ def parse_virtue(text: str, path: str, report: Report) -> Virtue | None:
         return None
     order = fm.values.get("order", 0)
     if isinstance(order, bool) or not isinstance(order, int):
-        report.error(Origin(path, fm.lines.get("order")), f"'order' must be a whole number, not {order!r}")
+        report.error(Origin(path, fm.lines.get("order")), f"'order' must be a whole number, not {shown(order)}")
         return None
     return Virtue(
         id=virtue_id,
