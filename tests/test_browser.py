@@ -33,8 +33,8 @@ TOOLS = ROOT / ".cache" / "test-tools"
 
 EPISODE = "episodes/courage-is-a-small-step-taken-twice/"
 SCEPTICS = "episodes/questions-worth-asking-your-sceptics/"  # soundbites, another format
-# its first soundbite (start, end), in seconds
-CLIP = (lambda m: (float(m[1]), float(m[1]) + float(m[2])))(re.search(
+# its earliest soundbite (start, end), in seconds: the first the page lists
+CLIP = min((float(start), float(start) + float(length)) for start, length in re.findall(
     r'<podcast:soundbite startTime="([\d.]+)" duration="([\d.]+)"', (ROOT / "content/feed.xml").read_text()))
 TITLE = "Courage is a small step, taken twice"
 

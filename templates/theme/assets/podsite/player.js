@@ -179,7 +179,7 @@
     block.setAttribute("data-src", src);
     var inline = block.querySelector("audio");
     if (inline) inline.setAttribute("src", src);
-    if (current && current.src === old) {
+    if (current && current.src === absolute(old)) {
       var at = audio.currentTime, wasPlaying = !audio.paused;
       savePosition(true);
       current = null;
