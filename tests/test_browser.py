@@ -362,7 +362,8 @@ def npm_tool(package: str, version: str, file: str) -> Path:
 
 
 AXE_PAGES = ["", "episodes/", EPISODE, "virtues/courage/", "people/tomas-ferreira/",
-             "worksheets/courage/", "transcripts/courage-is-a-small-step-taken-twice/", "transcripts/"]
+             "worksheets/courage/", "transcripts/courage-is-a-small-step-taken-twice/", "transcripts/",
+             EPISODE + "embed/"]
 
 
 # One page of every kind the site has (and the 404 page).
@@ -380,7 +381,7 @@ def test_no_page_logs_an_error_on_load_or_after_instant_navigation(page, base_ur
         assert errors == [] or (expected_404 and len(errors) == 1), (path, errors)
         errors.clear()
     page.goto(base_url)
-    for path in PAGE_KINDS[:-1] + [""]:
+    for path in [p for p in PAGE_KINDS[:-1] if not p.endswith("embed/")] + [""]:  # the embed: not a site page
         navigate_instantly(page, base_url + path)
         expect(page.locator("h1").first).to_be_visible()
         page.wait_for_timeout(100)
@@ -415,8 +416,9 @@ def test_axe_finds_no_accessibility_violations(new_context, base_url, axe_script
     context = new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(base_url + path)
-    expected = "slate" if scheme == "dark" else "default"
-    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+    if not path.endswith("embed/"):  # the embed page has no theme: its colours follow the system's
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
     if path == EPISODE:  # with the player bar open too
         page.locator("[data-podsite-play]").click()
         expect(page.locator("[data-podsite-player]")).to_be_visible()
@@ -454,3 +456,112 @@ def test_the_nu_html_checker_finds_no_errors_in_what_podsite_writes(built):
     errors = [m for m in messages if not any(m["message"].startswith(text) and known in m.get("extract", "")
                                              for text, known in MATERIAL_MARKUP)]
     assert errors == [], json.dumps(errors[:10], indent=1, ensure_ascii=False)
+
+
+def test_media_session_gets_the_episode_and_its_controls_after_play(page, base_url):
+    page.goto(base_url + EPISODE)
+    page.locator("[data-podsite-play]").click()
+    wait_playing_past(page, 0.3)
+    session = page.evaluate("""() => { const m = navigator.mediaSession.metadata;
+        return {title: m.title, artist: m.artist, album: m.album, artwork: m.artwork.map(a => a.src),
+                state: navigator.mediaSession.playbackState}; }""")
+    assert session == {"title": TITLE, "artist": "Small Brave Steps", "album": "Small Brave Steps",
+                       "artwork": [base_url + "media/cover.png"], "state": "playing"}
+    # the lock screen's "next track" is the next chapter
+    chapters = page.locator(".podsite-chapters li")
+    page.evaluate("document.querySelector('[data-podsite-audio]').currentTime = 23")
+    expect(page.locator("[data-podsite-chapter]")).to_have_text("Noticing")
+    expect(chapters.nth(1)).to_have_attribute("aria-current", "true")
+    expect(chapters.nth(0)).not_to_have_attribute("aria-current", "true")
+    page.locator("[data-podsite-skip='30']").click()  # 53 s: the fourth chapter, "Following up"
+    expect(page.locator("[data-podsite-chapter]")).to_have_text("Following up")
+    expect(chapters.nth(3)).to_have_class(re.compile("podsite-chapter--current"))
+    page.locator("[data-podsite-skip='-15']").click()  # 38 s: "Naming"
+    expect(page.locator("[data-podsite-chapter]")).to_have_text("Naming")
+    expect(chapters.nth(2)).to_have_attribute("aria-current", "true")
+
+
+def test_a_link_with_a_moment_starts_the_episode_there(page, base_url):
+    for moment in ("#t=0:42", "?t=42"):
+        page.goto(base_url + EPISODE + moment)
+        expect(page.locator("[data-podsite-player]")).to_be_visible()
+        page.wait_for_function("document.querySelector('[data-podsite-audio]').currentTime >= 42")
+        assert audio_state(page)["paused"] is True  # nothing plays before the listener asks
+        page.locator("[data-podsite-play]").click()
+        wait_playing_past(page, 42.2)
+        assert audio_state(page)["time"] < 47
+        expect(page.locator("[data-podsite-chapter]")).to_have_text("Following up")
+        page.locator("[data-podsite-close]").click()
+
+
+def test_the_bar_copies_a_link_to_the_moment_being_heard(new_context, base_url):
+    context = new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    page = context.new_page()
+    page.goto(base_url + EPISODE + "#t=0:22")
+    page.locator("[data-podsite-play]").click()
+    wait_playing_past(page, 22.5)
+    page.locator("[data-podsite-toggle]").click()
+    page.wait_for_function("document.querySelector('[data-podsite-audio]').paused")
+    share = page.get_by_role("button", name="Copy a link to this moment")
+    share.click()
+    expect(page.locator("[data-podsite-status]")).to_have_text(re.compile(r"^Link to 0:2\d copied$"))
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert re.fullmatch(re.escape(base_url + EPISODE) + r"#t=0:2\d", link), link
+    # the friend who opens it starts there
+    friend = context.new_page()
+    friend.goto(link)
+    friend.locator("[data-podsite-play]").click()
+    wait_playing_past(friend, 22)
+    context.close()
+
+
+def test_keys_play_pause_and_skip_but_not_while_typing(page, base_url):
+    page.goto(base_url + EPISODE)
+    page.locator("h1").click()
+    page.keyboard.press("k")
+    wait_playing_past(page, 0.3)
+    page.keyboard.press("l")
+    wait_playing_past(page, 30)
+    page.keyboard.press("j")
+    page.wait_for_function("document.querySelector('[data-podsite-audio]').currentTime < 25")
+    page.keyboard.press("k")
+    page.wait_for_function("document.querySelector('[data-podsite-audio]').paused")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("k")  # typing in the search box is typing, not a shortcut
+    assert audio_state(page)["paused"] is True
+
+
+def test_the_transcript_marks_the_paragraph_being_spoken_and_can_follow_it(page, base_url):
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(base_url + "transcripts/courage-is-a-small-step-taken-twice/")
+    follow = page.get_by_role("checkbox", name=re.compile("Follow along"))
+    expect(follow).not_to_be_checked()  # off by default
+    page.locator("a.podsite-time", has_text="0:12").click()
+    wait_playing_past(page, 12.3)
+    spoken = page.locator(".podsite-transcript p.podsite-spoken")
+    expect(spoken).to_have_count(1)
+    expect(spoken).to_contain_text("rarely looks heroic")
+    expect(spoken).to_have_attribute("aria-current", "true")
+    follow.check()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("document.querySelector('[data-podsite-audio]').currentTime = 56")
+    expect(spoken).to_contain_text("Your experiment for this week")
+    expect(spoken).to_be_in_viewport()
+
+
+def test_the_embed_page_plays_the_episode_and_its_chapters(page, base_url, built):
+    page.goto(base_url + EPISODE)
+    code = page.locator(".podsite-embed textarea")
+    page.locator(".podsite-embed summary").click()
+    snippet = code.input_value()
+    embed = base_url + EPISODE + "embed/"
+    assert snippet.startswith(f'<iframe src="{embed}" title="{TITLE}"'), snippet
+    page.set_content(f"<!doctype html><title>Another site</title><main>{snippet}</main>")
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("h1")).to_have_text(TITLE)
+    expect(frame.locator(".md-header")).to_have_count(0)  # no site chrome
+    frame.get_by_role("button", name="0:22").click()
+    frame.locator("li[aria-current]").filter(has_text="Noticing").wait_for()
+    inner = page.frames[1]
+    inner.wait_for_function("document.querySelector('audio').currentTime > 22.5 && !document.querySelector('audio').paused")

@@ -104,8 +104,27 @@ def page_url(context, target: str) -> str:
     return relative_path(there, here)
 
 
+def embed_path(episode: Episode) -> str:
+    """The embeddable player of an episode: a page of its own under the episode's URL."""
+    return f"episodes/{episode.slug}/embed/index.html"
+
+
+def chapter_data(info: ListenInfo | None) -> str:
+    """The chapters as JSON for player.js (`[[start, title], ...]`), "" without chapters."""
+    if info is None or not info.chapters:
+        return ""
+    return json.dumps([[c.start, c.title] for c in info.chapters], ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def embed_height(info: ListenInfo | None) -> int:
+    """Pixels the embed's <iframe> needs: the player, and up to 12 chapters before it scrolls."""
+    return 150 + (22 * min(len(info.chapters), 12) + 8 if info is not None and info.chapters else 0)
+
+
 def install(env: jinja2.Environment, infos: dict[str, ListenInfo], subscribe: tuple,
             directory_urls: bool = True) -> None:
+    env.globals.update(embed_path=embed_path, chapter_data=chapter_data, embed_height=embed_height)
     env.globals.update(listening=infos, person_path=person_path, subscribe_links=subscribe,
                        jsonld_episode=jsonld_episode, jsonld_series=jsonld_series, page_url=page_url,
                        directory_urls=directory_urls)
@@ -114,7 +133,8 @@ def install(env: jinja2.Environment, infos: dict[str, ListenInfo], subscribe: tu
 
 def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: jinja2.Environment,
                           per_page: int = 20) -> dict[str, str]:
-    """Transcript pages, the transcripts list and its search file, people and person pages.
+    """Transcript pages, the transcripts list and its search file, people and person pages, and
+    each episode's embeddable player (episodes/<slug>/embed/).
     Every list is paginated (`per_page`), so no page grows with the number of episodes."""
     site = SiteFiles()
     people: dict[str, Person] = {}
@@ -130,6 +150,12 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: j
             site.add(info.transcript_path, template.render(
                 here=info.transcript_path, episode=episode, info=info, podcast=catalog.podcast,
                 episode_page=episode_path(episode)))
+    embed = env.get_template("embed.html.j2")
+    for episode in catalog.episodes:
+        if episode.feed.enclosure:
+            path = embed_path(episode)
+            site.add(path, embed.render(here=path, episode=episode, info=infos[episode.slug],
+                                        podcast=catalog.podcast))
     with_transcripts = [(e, infos[e.slug]) for e in catalog.episodes if infos[e.slug].transcript]
     if with_transcripts:
         data = transcript_search_data(with_transcripts, env.globals.get("directory_urls", True))

@@ -43,7 +43,8 @@ def canonical_url(context, target: str | None = None) -> str:
     root = site_root(context.get("site_url", ""))
     if not root:
         return ""
-    return root + url_of(target or context["here"], context.get("directory_urls", True))
+    url = url_of(target or context["here"], context.get("directory_urls", True))
+    return root + (url.removesuffix("index.html") if url.endswith("/index.html") else url)
 
 
 @jinja2.pass_context
