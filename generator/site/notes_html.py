@@ -62,6 +62,7 @@ NOTE_ATTRIBUTES = {
     "details": {"open"},
 }
 _ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,99}$")
+_IFRAME_OPEN = re.compile(r"<iframe ")
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 
 
@@ -86,10 +87,12 @@ def sanitize_notes(fragment: str) -> str:
         attribute_filter=_keep_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="noopener nofollow ugc",
-        set_tag_attribute_values={"iframe": {"sandbox": IFRAME_SANDBOX,
-                                             "referrerpolicy": "strict-origin-when-cross-origin"}},
     )
-    return _EMPTY_IFRAME.sub("", cleaned)
+    # nh3 dropped any sandbox of the note's own; added here rather than by nh3's
+    # set_tag_attribute_values, whose order changes from run to run (same input, same bytes)
+    return _IFRAME_OPEN.sub(f'<iframe sandbox="{IFRAME_SANDBOX}" '
+                            'referrerpolicy="strict-origin-when-cross-origin" ',
+                            _EMPTY_IFRAME.sub("", cleaned))
 
 
 def sanitize_page(html: str) -> str:
