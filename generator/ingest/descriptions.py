@@ -91,30 +91,34 @@ def as_html(text: str, kind: str, explicit: bool = False) -> str:
     return text_to_html(text)
 
 
-def choose(candidates: dict[str, tuple[str, str | None]], has_text) -> str:
-    """The first description of ORDER with any visible text, as HTML; "" when there is none.
+def choose(candidates: dict[str, tuple[str, str | None]], sanitize, visible_text) -> str:
+    """The first description of ORDER with any visible text, as sanitised HTML; "" when none.
 
     `candidates` maps an element name to (its text, its kind when the element says: media's
-    type); `has_text(html)` says whether HTML has visible text once sanitised."""
+    type); `sanitize(html)` cleans HTML, `visible_text(clean)` is the text it shows."""
     for name, kind in ORDER:
         if name not in candidates:
             continue
         text, own_kind = candidates[name]
         result = as_html(text, own_kind or kind or "text", explicit=own_kind is not None)
-        if result and has_text(result):
+        result = sanitize(result) if result else ""
+        if result and visible_text(result):
             return result
     return ""
 
 
-def rank_feedparser(values: list[tuple[str, str]], has_text, visible_length) -> str:
-    """The richest of feedparser's (type, value) pairs, as HTML: see the module docstring."""
+def rank_feedparser(values: list[tuple[str, str]], sanitize, visible_text) -> str:
+    """The richest of feedparser's (type, value) pairs, as sanitised HTML: HTML before text,
+    then the one with the most visible text."""
     best, best_key = "", None
     for mime, value in values:
         kind = "html" if mime in ("text/html", "application/xhtml+xml") else "text"
         result = as_html(value or "", kind)
-        if not result or not has_text(result):
+        result = sanitize(result) if result else ""
+        shown = visible_text(result) if result else ""
+        if not shown:
             continue
-        key = (looks_like_html(value or ""), visible_length(result))
+        key = (looks_like_html(value or ""), len(shown))
         if best_key is None or key > best_key:
             best, best_key = result, key
     return best

@@ -149,13 +149,13 @@ def _text(key):
     return get
 
 
-def has_text(fragment: str) -> bool:
-    """Whether sanitised HTML shows any text (an empty `<p></p>` or a lone `<audio>` does not)."""
-    return bool(_visible_text(fragment))
+_ANY_TAG = re.compile(r"<[^>]*>")
 
 
-def _visible_text(fragment: str) -> str:
-    return html.unescape(nh3.clean(sanitize_html(fragment), tags=set())).strip()
+def visible_text(clean: str) -> str:
+    """The text of HTML that `sanitize_html` returned (its tags are well-formed, with any `>` in
+    an attribute escaped, so a pattern can strip them)."""
+    return html.unescape(_ANY_TAG.sub("", clean)).strip()
 
 
 def _description(entry, base) -> str:
@@ -167,7 +167,7 @@ def _description(entry, base) -> str:
     for key in ("summary", "subtitle"):
         if entry.get(key):
             values.append(((entry.get(f"{key}_detail") or {}).get("type") or "", entry[key]))
-    return sanitize_html(descriptions.rank_feedparser(values, has_text, lambda h: len(_visible_text(h))))
+    return descriptions.rank_feedparser(values, sanitize_html, visible_text)
 
 
 def _image(entry, base) -> str:
@@ -300,11 +300,11 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     episodes: list[FeedEpisode] = []
     seen: dict[str, FeedEpisode] = {}
     for entry, line, extra in zip(parsed.entries, lines, item_extras):
-        fields = {name: read(entry, base) for name, read in EPISODE_FIELDS.items()}
-        if extra is not None:
-            fields.update(_extra_fields(extra, base))
-        else:
-            fields.update(_fallback_fields(entry, base, prefixes))
+        # what the second pass read wins; the table reads the rest (and a description when the
+        # second pass found none)
+        known = _extra_fields(extra, base) if extra is not None else _fallback_fields(entry, base, prefixes)
+        fields = {name: known[name] if name in known else read(entry, base)
+                  for name, read in EPISODE_FIELDS.items()}
         guid = _episode_id(entry, fields)
         if not fields["title"]:
             fields["title"] = _fallback_title(fields)
@@ -353,8 +353,8 @@ def _chosen_description(extra: podcast_ns.Extras) -> dict:
     candidates: dict[str, tuple[str, str | None]] = {}
     for name, text, kind in extra.descriptions:
         candidates.setdefault(name, (text, kind))  # the first of each (an item has one)
-    chosen = descriptions.choose(candidates, has_text)
-    return {"description_html": sanitize_html(chosen)} if chosen else {}
+    chosen = descriptions.choose(candidates, sanitize_html, visible_text)
+    return {"description_html": chosen} if chosen else {}
 
 
 def _fallback_fields(entry, base: str, prefixes: tuple[str, ...]) -> dict:
