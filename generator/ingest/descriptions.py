@@ -15,8 +15,8 @@ takes the first of this order that has any text:
 | 5     | `itunes:subtitle`                     | text                                       |
 | 6     | Atom `content`, then Atom `summary`   | as their `type` says (feedparser reads them)|
 
-"HTML" that has no tag of an HTML element at all is read as text, and "text" that does have
-such tags (hosts put HTML in `itunes:summary` too) as HTML; a `type` the element states
+"HTML" that has no tag at all is read as text, and "text" that does have tags of HTML
+elements (hosts put HTML in `itunes:summary` too) as HTML; a `type` the element states
 itself (media:description) is taken as it is. Text becomes HTML the way podcast apps show it: a blank line
 starts a paragraph, a line break stays one, and web addresses become links. The result passes
 the same allow-list sanitiser as every feed HTML (`feed.sanitize_html`).
@@ -47,13 +47,17 @@ _HTML_NAMES = (
     "summary|sup|table|tbody|td|tfoot|th|thead|time|tr|u|ul|video"
 )
 _TAG = re.compile(rf"<(?:/?(?:{_HTML_NAMES})(?:\s[^<>]*)?/?>|!--)", re.IGNORECASE)
+# Any tag at all, for an element that is HTML by definition (`description`): there an unknown
+# `<custom>` tag is still markup, dropped by the sanitiser as a browser would ignore it.
+_ANY_TAG = re.compile(r"<(?:/?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|!--)")
 _URL = re.compile(r"\bhttps?://[^\s<>\"']+")
 _TRAILING = ".,;:!?)]}'\""
 
 
-def looks_like_html(text: str) -> bool:
-    """Whether `text` has at least one tag (`<p>`, `</a>`, `<br/>`); "a < b" and "<3" do not."""
-    return bool(_TAG.search(text))
+def looks_like_html(text: str, kind: str = "text") -> bool:
+    """Whether `text` has a tag: for `kind` "text" one of an HTML element (`<p>`, `</a>`,
+    `<br/>`; `<not a tag>` is text), for "html" any tag; "a < b" and "<3" never are."""
+    return bool((_ANY_TAG if kind == "html" else _TAG).search(text))
 
 
 def text_to_html(text: str) -> str:
@@ -84,7 +88,7 @@ def as_html(text: str, kind: str, explicit: bool = False) -> str:
         return ""
     if explicit:
         return text if kind == "html" else text_to_html(text)
-    if looks_like_html(text):
+    if looks_like_html(text, kind):
         return text
     if kind == "html":
         text = html.unescape(text)  # HTML without tags: entities are still entities
@@ -118,7 +122,7 @@ def rank_feedparser(values: list[tuple[str, str]], sanitize, visible_text) -> st
         shown = visible_text(result) if result else ""
         if not shown:
             continue
-        key = (looks_like_html(value or ""), len(shown))
+        key = (looks_like_html(value or "", kind), len(shown))
         if best_key is None or key > best_key:
             best, best_key = result, key
     return best
