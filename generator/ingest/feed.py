@@ -204,17 +204,27 @@ PODCAST_FIELDS = {
 }
 
 
-def _episode_id(entry, fields: dict) -> str:
+def _episode_id(entry, fields: dict) -> tuple[str, str]:
+    """The item's id, and where it came from when the item has no guid ("" when it has one)."""
     guid = (entry.get("id") or "").strip()
     if guid:
-        return guid
+        return guid, ""
     if fields["enclosure"]:
-        return fields["enclosure"].url
+        return fields["enclosure"].url, "the audio URL"
     if fields["link"]:
-        return fields["link"]
+        return fields["link"], "the link"
     published = fields["published"].isoformat() if fields["published"] else ""
     digest = hashlib.sha1(f"{fields['title']}\n{published}".encode()).hexdigest()[:12]
-    return f"untitled-{digest}"
+    return f"untitled-{digest}", "title and date"
+
+
+def _duplicate(guid: str, derived: str, first: int | None, line: int | None) -> str:
+    if not derived:
+        lines = f"lines {first} and {line}" if first and line else "two items"
+        return f"guid {guid!r} is used by two items ({lines}; each episode needs its own guid)"
+    items = f"the items at lines {first} and {line}" if first and line else "two items"
+    return (f"{items} have the same id {guid!r} (no guid; derived from {derived}; give each "
+            "item a <guid> of its own)")
 
 
 def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> Feed | None:
@@ -263,14 +273,13 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
         fields = {name: read(entry, base) for name, read in EPISODE_FIELDS.items()}
         if extra is not None:
             fields.update(_extra_fields(extra, base))
-        guid = _episode_id(entry, fields)
+        guid, derived = _episode_id(entry, fields)
         if not fields["title"]:
             fields["title"] = _fallback_title(fields)
         episode = FeedEpisode(guid=guid, **fields, origin=Origin(source, line))
         if guid in seen:
             first = seen[guid].origin.line
-            report.error(episode.origin, f"guid {guid!r} is used by two items "
-                                         f"(lines {first} and {line}; each episode needs its own guid)")
+            report.error(episode.origin, _duplicate(guid, derived, first, line))
             continue
         seen[guid] = episode
         episodes.append(episode)
