@@ -54,15 +54,21 @@ def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
-def check_project(settings: build.Settings, docs_dir: Path | None = None) -> CheckResult:
-    """Validate the project; `docs_dir` holds the hand-written pages links may point at."""
+def check_project(settings: build.Settings, docs_dir: Path | None = None,
+                  strict: bool = False) -> CheckResult:
+    """Validate the project; `docs_dir` holds the hand-written pages links may point at. A check
+    that passes counts as a build: a newly downloaded feed becomes the last good copy (which
+    `podsite publish` then builds from, offline)."""
     try:
         sources = build.load_sources(settings)
     except PodsiteError as exc:
         return CheckResult(tuple(exc.problems), 0)
     pages, report = build.build_from(sources, settings)
     problems = list(report.problems) + _link_problems(sources, settings, pages, docs_dir)
-    return CheckResult(tuple(problems), len(pages))
+    result = CheckResult(tuple(problems), len(pages))
+    if not result.failed(strict):
+        build.keep_feed(settings, sources)
+    return result
 
 
 def _link_problems(sources, settings: build.Settings, pages: dict, docs_dir: Path | None):
