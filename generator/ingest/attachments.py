@@ -130,6 +130,7 @@ def fetch_attachments(feed, cache_dir: Path, offline: bool, timeout: float, refr
 
 
 def _refusal(origin: Origin, what: str, url: str, reason: str) -> Problem:
+    url = url if len(url) <= 200 else url[:160] + "…"  # the feed decides how long it is
     return Problem(Severity.WARNING, origin, f"{what} {url} {reason}; the episode is shown "
                                              "without it")
 

@@ -29,7 +29,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import feedparser
 import nh3
 
-from ..errors import Report
+from ..errors import Report, shown
 from ..model import Enclosure, Feed, FeedEpisode, Origin, Podcast
 from . import podcast_ns, xmlprep
 
@@ -222,9 +222,9 @@ def _episode_id(entry, fields: dict) -> tuple[str, str]:
 def _duplicate(guid: str, derived: str, first: int | None, line: int | None) -> str:
     if not derived:
         lines = f"lines {first} and {line}" if first and line else "two items"
-        return f"guid {guid!r} is used by two items ({lines}; each episode needs its own guid)"
+        return f"guid {shown(guid)} is used by two items ({lines}; each episode needs its own guid)"
     items = f"the items at lines {first} and {line}" if first and line else "two items"
-    return (f"{items} have the same id {guid!r} (no guid; derived from {derived}; give each "
+    return (f"{items} have the same id {shown(guid)} (no guid; derived from {derived}; give each "
             "item a <guid> of its own)")
 
 

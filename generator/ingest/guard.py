@@ -68,6 +68,7 @@ class Refused(Exception):
     """A connection the policy does not allow; `str()` says why, in a maintainer's words."""
 
     def __init__(self, host: str, address: Address, reason: str):
+        host = host if len(host) <= 80 else host[:60] + "…"  # a feed's host name may be huge
         self.host, self.address, self.reason = host, address, reason
         super().__init__(self.describe())
 
