@@ -203,6 +203,15 @@ def test_an_empty_feed_after_a_full_one_is_not_trusted(server, tmp_path):
         "feed, not an empty or paged one); using the last good copy from ")
 
 
+def _item_lines_of(*guids: bytes) -> dict:
+    """The lines of the sample feed's <item> tags that hold these guids (first, second)."""
+    lines = []
+    for guid in guids:
+        at = SAMPLE.index(guid)
+        lines.append(SAMPLE.count(b"\n", 0, SAMPLE.rindex(b"<item>", 0, at)) + 1)
+    return dict(zip(("first", "second"), sorted(lines)))
+
+
 @pytest.mark.parametrize("body, reason", [
     (EMPTY, "the feed has no episodes (no <item> or <entry> elements; check that this is the "
             "podcast's full feed, not an empty or paged one)"),
@@ -215,8 +224,8 @@ def test_an_empty_feed_after_a_full_one_is_not_trusted(server, tmp_path):
     (b"", "it is empty (0 bytes of feed)"),
     (SAMPLE.replace(b"<guid isPermaLink=\"false\">sbs-2026-002</guid>",
                     b"<guid isPermaLink=\"false\">sbs-2026-001</guid>"),
-     "line 125: guid 'sbs-2026-001' is used by two items (lines 112 and 125; each episode needs its "
-     "own guid)"),
+     "line {second}: guid 'sbs-2026-001' is used by two items (lines {first} and {second}; each "
+     "episode needs its own guid)".format(**_item_lines_of(b"sbs-2026-002", b"sbs-2026-001"))),
 ], ids=["rss-no-items", "rss-channel-only", "atom-no-entries", "zero-bytes", "duplicate-guid"])
 def test_a_first_download_that_cannot_be_used_says_why(server, tmp_path, body, reason):
     # readable but unusable feeds are not "truncated or not RSS/Atom": the message says what is wrong
