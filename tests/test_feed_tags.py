@@ -173,3 +173,21 @@ def test_no_value_of_any_attribute_crashes_ingest_or_the_build(tmp_path, value):
     assert not report.errors
     pages, report = build(tmp_path, feed)
     assert pages and not report.errors, report.problems
+
+
+def test_one_mistake_in_every_item_is_one_warning_with_a_list():
+    items = "".join(f'<item><guid>{n}</guid><title>{n}</title><podcast:soundbite startTime="x" '
+                    f'duration="9"/></item>\n' for n in range(25))
+    feed = ('<?xml version="1.0"?>\n<rss version="2.0" xmlns:podcast="https://podcastindex.org/'
+            f'namespace/1.0"><channel><title>Many</title>\n{items}</channel></rss>')
+    report = Report()
+    parse_feed(feed.encode(), "many.xml", report)
+    [warning] = report.warnings
+    assert str(warning).splitlines()[:3] == [
+        "many.xml:3: 25 podcast:soundbite values could not be used and were dropped (ask the "
+        "feed's host to fix them):",
+        "  - line 3: startTime 'x' is not a number of seconds (0 or more) (soundbite dropped; "
+        "write e.g. startTime=\"73.0\")",
+        "  - line 4: startTime 'x' is not a number of seconds (0 or more) (soundbite dropped; "
+        "write e.g. startTime=\"73.0\")"]
+    assert str(warning).splitlines()[-1] == "  - ... and 5 more"
