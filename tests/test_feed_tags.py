@@ -69,7 +69,7 @@ def test_settings_show_blocked_episodes_or_hide_those_without_audio(tmp_path):
     left = [p for p in report.problems if "left out of the site" in p.message]
     assert [str(p) for p in left] == [
         "content/feed.xml: 1 episode(s) of the feed left out of the site (the feed_blocked and "
-        "feed_without_audio settings)\n  - line 36: 'Text only' (no audio in the feed)"]
+        "feed_without_audio settings)\n  - line 37: 'Text only' (no audio in the feed)"]
 
 
 def test_support_links_on_the_home_page_and_the_episode_page(site):
@@ -98,6 +98,9 @@ def test_other_formats_can_be_chosen_and_video_plays_in_its_own_element(site):
     assert re.findall(r'<option value="([^"]+)"', chooser) == [
         "https://cast.example/ep2.mp3", "https://cast.example/ep2.opus"]
     assert "Small &amp; light · 48 kbps · 5.4 MB" in chooser
+    # other content (rel="...") is offered for download, not as a version of the same audio
+    assert '<a href="https://cast.example/ep2-commentary.mp3" type="audio/mpeg" download>Director&#x27;s ' \
+        'commentary · MP3 · 2.0 MB</a>' in page
     assert '<source src="https://cast.example/ep2-720.mp4" type="video/mp4">' in page
     assert '<abbr title="sri sha384-abc">' in page
     # the site player keeps the feed's audio; the video is not handed to it
