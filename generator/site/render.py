@@ -20,7 +20,7 @@ import jinja2
 import nh3
 
 from ..model import Catalog, Episode, Trailer, Virtue
-from . import rawhtml
+from . import notes_html, rawhtml
 
 # Characters that start inline Markdown anywhere (all in Python-Markdown's ESCAPED_CHARS, plus '|'),
 # and the block markers that only matter at the start of a line.
@@ -134,6 +134,7 @@ class RenderOptions:
     episodes_per_page: int = 20
     home_latest: int = 5
     directory_urls: bool = True
+    sanitize_notes: bool = False  # mark notes for notes_html.sanitize_page
 
 
 def episode_path(episode: Episode) -> str:
@@ -221,7 +222,8 @@ def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOption
 
     @jinja2.pass_context
     def body(context, text: str, source: str) -> str:
-        return rewrite_links(text, source, context["here"], targets)
+        text = rewrite_links(text, source, context["here"], targets)
+        return notes_html.mark_notes(text) if options.sanitize_notes else text
 
     env = env.overlay()
     env.globals["body"] = body
