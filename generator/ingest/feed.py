@@ -306,7 +306,8 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     scanned = None if loose else feed_tags.scan_tags(data)
     if scanned is not None and len(scanned[1]) != len(parsed.entries):
         scanned = None
-    ctx = feed_tags.Context(source, base, absolute_url, report.warning)
+    dropped: list[tuple[Origin, str]] = []
+    ctx = feed_tags.Context(source, base, absolute_url, lambda where, message: dropped.append((where, message)))
     channel_tags = scanned[0] if scanned else feed_tags.tags_from_feedparser(channel, None, prefixes)
     podcast = replace(podcast, **feed_tags.read_fields(channel_tags, feed_tags.CHANNEL_TAGS, ctx))
     if extras is not None and len(extras[1]) == len(parsed.entries):
@@ -347,6 +348,7 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
         report.error(origin, "the feed has no episodes (no <item> or <entry> elements; check "
                              "that this is the podcast's full feed, not an empty or paged one)")
         return None
+    feed_tags.report_dropped(dropped, report)
     return Feed(podcast, tuple(episodes))
 
 
