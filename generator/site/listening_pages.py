@@ -255,7 +255,7 @@ def jsonld_episode(context, episode: Episode, podcast: Podcast) -> str:
     if feed.link and feed.link != url:
         data["sameAs"] = feed.link
     if feed.published:
-        data["datePublished"] = feed.published.date().isoformat()
+        data["datePublished"] = feed.published.isoformat()  # the instant, in the feed's offset
     if feed.number is not None:
         data["episodeNumber"] = feed.number
     if feed.season is not None:
