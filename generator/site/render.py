@@ -75,7 +75,16 @@ def duration(seconds: int | None) -> str:
 
 
 def long_date(value) -> str:
+    """The day as the host published it: `value` keeps the feed's own UTC offset (ingest/dates.py)."""
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def time_tag(value) -> str:
+    """`<time>` with the host's day for the listener and the exact instant (with its offset) for
+    machines; "" without a date."""
+    if not value:
+        return ""
+    return f'<time datetime="{attr(value.isoformat())}">{attr(long_date(value))}</time>'
 
 
 class PathError(ValueError):
@@ -158,7 +167,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.install_null_translations(newstyle=True)  # English until a catalog is installed
     env.filters.update(md=md_text, attr=attr, meta=meta, duration=duration,
-                       long_date=long_date, summary=plain_summary, html_block=rawhtml.mark)
+                       long_date=long_date, time_tag=time_tag, summary=plain_summary,
+                       html_block=rawhtml.mark)
     env.globals.update(episode_path=episode_path, virtue_path=virtue_path)
     env.globals["link"] = _link
     env.globals["worksheets"] = {}  # virtue id -> worksheet_pages.SheetLinks, set by build_site
