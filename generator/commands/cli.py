@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..build import build_catalog, load_sources
-from ..config import settings_from
+from ..config import settings_from, theme_language
 from ..errors import PodsiteError, Report, Severity
 from ..site.writer import write_file_atomic
 from ..sources.pins import Pins, dump_pins, parse_pins, updated_pins
@@ -42,7 +42,8 @@ def _load_project(config_file: str):
     plugin = config.plugins.get("podsite")
     if plugin is None:
         raise click.ClickException(f"{config_file}: the podsite plugin is not listed under 'plugins:'")
-    return settings_from(plugin.config, config.config_file_path, config.use_directory_urls), config
+    return settings_from(plugin.config, config.config_file_path, config.use_directory_urls,
+                         theme_language(config)), config
 
 
 @click.group()

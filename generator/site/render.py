@@ -20,7 +20,7 @@ import jinja2
 import nh3
 
 from ..model import Catalog, Episode, Virtue
-from . import rawhtml
+from . import i18n, rawhtml
 
 # Characters that start inline Markdown anywhere (all in Python-Markdown's ESCAPED_CHARS, plus '|'),
 # and the block markers that only matter at the start of a line.
@@ -65,16 +65,8 @@ def _plain_text(fragment: str) -> str:
     return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
 
 
-def duration(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    if seconds < 60:
-        return f"{seconds} s"
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
 def long_date(value) -> str:
+    """`6 May 2026`: for the maintainer's command line (`podsite new`); pages use i18n.long_date."""
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
@@ -144,7 +136,7 @@ def virtue_path(virtue: Virtue) -> str:
     return f"virtues/{virtue.id}.md"
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates_dir: Path, interface: i18n.Interface = i18n.ENGLISH) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
@@ -153,11 +145,12 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         auto_reload=False,  # one environment per build: no need to stat templates per page
         trim_blocks=True,
         lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],  # {{ _("...") }}: interface words come from a catalog
+        # {{ _("...") }}: interface words come from the site language's catalog (i18n.py)
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
     )
-    env.install_null_translations(newstyle=True)  # English until a catalog is installed
-    env.filters.update(md=md_text, attr=attr, meta=meta, duration=duration,
-                       long_date=long_date, summary=plain_summary, html_block=rawhtml.mark)
+    i18n.install(env, interface)
+    env.filters.update(md=md_text, attr=attr, meta=meta, summary=plain_summary,
+                       html_block=rawhtml.mark)
     env.globals.update(episode_path=episode_path, virtue_path=virtue_path)
     env.globals["link"] = _link
     env.globals["worksheets"] = {}  # virtue id -> worksheet_pages.SheetLinks, set by build_site
