@@ -24,12 +24,12 @@ slug the pin file holds for another episode, current or former: a former URL kee
 from __future__ import annotations
 
 import hashlib
-import json
+import shlex
 from collections import defaultdict
 
 from markdown.extensions.toc import slugify
 
-from ..errors import Report, Severity
+from ..errors import Report, Severity, shown
 from ..model import (
     Catalog,
     Episode,
@@ -79,7 +79,7 @@ def merge(
             for virtue in note.virtues:
                 if virtue not in known:
                     report.error(Origin(note.path, note.line_of("virtues")),
-                                 f"unknown virtue {virtue!r} (known: {', '.join(sorted(known))})")
+                                 f"unknown virtue {shown(virtue)} (known: {', '.join(sorted(known))})")
             chosen = tuple(v for v in note.virtues if v in known)
         else:
             chosen = ()
@@ -90,7 +90,7 @@ def merge(
 
     without = [e for e in merged if e.note is None]
     if without and notes_missing is not None:
-        _report_missing_notes(without, feed, report, notes_missing, notes_dir)
+        _report_missing_notes(without, merged, feed, report, notes_missing, notes_dir)
     if pins is not None and pins.path:
         _report_unpinned(merged, pins, report)
 
@@ -113,7 +113,7 @@ def _join(feed: Feed, notes: list[ShowNote], report: Report) -> dict[str, ShowNo
             episode = by_guid.get(note.guid)
             if episode is None:
                 report.error(Origin(note.path, note.line_of("guid")),
-                             f"no episode in the feed has guid {note.guid!r} "
+                             f"no episode in the feed has guid {shown(note.guid)} "
                              f"(check it against {source}, or delete this note)")
                 continue
         elif note.number is not None:
@@ -138,7 +138,7 @@ def _join(feed: Feed, notes: list[ShowNote], report: Report) -> dict[str, ShowNo
             continue
         if episode.guid in joined:
             other = joined[episode.guid]
-            report.error(Origin(note.path, 1), f"episode {episode.title!r} already has notes in "
+            report.error(Origin(note.path, 1), f"episode {shown(episode.title, 80)} already has notes in "
                                                f"{other.path} (merge the two files into one)")
             continue
         joined[episode.guid] = note
@@ -155,7 +155,7 @@ def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], pins:
         if note is not None and note.slug:
             if note.slug in by_note:
                 report.error(Origin(note.path, note.line_of("slug")),
-                             f"slug {note.slug!r} is already used by {by_note[note.slug].path} "
+                             f"slug {shown(note.slug)} is already used by {by_note[note.slug].path} "
                              "(give each episode its own slug)")
                 continue
             by_note[note.slug] = note
@@ -170,7 +170,7 @@ def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], pins:
             continue
         if pin.slugs[0] in by_note:
             report.error(Origin(pins.path, pin.line),
-                         f"slug {pin.slugs[0]!r} pinned for {fe.guid!r} is the slug of "
+                         f"slug {shown(pin.slugs[0])} pinned for {shown(fe.guid)} is the slug of "
                          f"{by_note[pin.slugs[0]].path} (rename one of them)")
             broken.add(fe.guid)
             continue
@@ -188,8 +188,8 @@ def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], pins:
             if old in owner and owner[old] != pin.guid:
                 other = in_feed[owner[old]]
                 report.error(Origin(pins.path, pin.line),
-                             f"{old!r}, a URL pinned for {pin.guid!r}, is now the URL of episode "
-                             f"{other.title!r} (remove it from one of them)")
+                             f"{shown(old)}, a URL pinned for {shown(pin.guid)}, is now the URL of episode "
+                             f"{shown(other.title, 80)} (remove it from one of them)")
                 continue
             keep.append(old)
         if pin.guid in in_feed:
@@ -215,10 +215,10 @@ def _report_unpinned(episodes: list[Episode], pins: Pins, report: Report) -> Non
     loose = [e for e in episodes if pinned.get(e.feed.guid) != e.slug]
     if not loose:
         return
-    shown = ", ".join(f"{e.title!r} -> {e.slug}" for e in loose[:MISSING_NOTES_SHOWN])
+    listed = ", ".join(f"{shown(e.title, 80)} -> {e.slug}" for e in loose[:MISSING_NOTES_SHOWN])
     more = f" and {len(loose) - MISSING_NOTES_SHOWN} more" if len(loose) > MISSING_NOTES_SHOWN else ""
     report.add(Severity.INFO, Origin(pins.path),
-               f"{len(loose)} episode URL(s) not pinned yet: {shown}{more} "
+               f"{len(loose)} episode URL(s) not pinned yet: {listed}{more} "
                "(run `podsite pin` and commit the file, so later title edits keep these URLs)")
 
 
@@ -231,20 +231,43 @@ def _virtues_from_categories(episode: FeedEpisode, virtues: list[Virtue]) -> tup
     return tuple(dict.fromkeys(found))
 
 
-def _report_missing_notes(without, feed, report, severity, notes_dir) -> None:
+def note_file(episode: Episode, notes_dir: str) -> str:
+    """The show-notes file `podsite new` writes for `episode`: `<notes_dir>/009-<slug>.md`, or
+    `<notes_dir>/<slug>.md` for an episode without a number."""
+    number = episode.feed.number
+    name = f"{number:03d}-{episode.slug}.md" if number is not None else f"{episode.slug}.md"
+    return f"{notes_dir.rstrip('/')}/{name}"
+
+
+def new_command(episode: Episode, episodes) -> str:
+    """`podsite new <which>` for `episode`: its number when that names it alone, else its guid."""
+    number = episode.feed.number
+    if number is not None and sum(e.feed.number == number for e in episodes) == 1 and \
+            not any(e.feed.guid == str(number) for e in episodes):
+        return f"podsite new {number}"
+    return f"podsite new {shlex.quote(episode.feed.guid)}"
+
+
+def in_feed_order(episodes, feed: Feed) -> list:
+    """Episodes in the order their items stand in the feed (the order a maintainer reads it in)."""
+    position = {fe.guid: n for n, fe in enumerate(feed.episodes)}
+    return sorted(episodes, key=lambda e: position.get(e.feed.guid, 0))
+
+
+def _report_missing_notes(without, merged, feed, report, severity, notes_dir) -> None:
     source = feed.podcast.origin.path
-    newest_first = list(reversed(without))
-    details = [f"line {e.feed.origin.line}: {e.title!r} -> add {notes_dir}/{e.slug}.md"
-               if e.feed.origin.line else f"{e.title!r} -> add {notes_dir}/{e.slug}.md"
-               for e in newest_first[:MISSING_NOTES_SHOWN]]
-    if len(newest_first) > MISSING_NOTES_SHOWN:
-        details.append(f"... and {len(newest_first) - MISSING_NOTES_SHOWN} more")
+    ordered = in_feed_order(without, feed)
+    details = [(f"line {e.feed.origin.line}: " if e.feed.origin.line else "") +
+               f"{shown(e.title, 80)}: {new_command(e, merged)} starts {note_file(e, notes_dir)}"
+               for e in ordered[:MISSING_NOTES_SHOWN]]
+    if len(ordered) > MISSING_NOTES_SHOWN:
+        details.append(f"... and {len(ordered) - MISSING_NOTES_SHOWN} more")
     if len(without) == 1:
         e = without[0]
         report.add(severity, e.feed.origin,
-                   f"episode {e.title!r} has no show notes (add {notes_dir}/{e.slug}.md "
-                   f"with 'guid: {json.dumps(e.feed.guid)}' in its front matter)")
+                   f"episode {shown(e.title, 80)} has no show notes (`{new_command(e, merged)}` starts "
+                   f"them in {note_file(e, notes_dir)})")
     else:
         report.add(severity, Origin(source),
-                   f"{len(without)} episodes have no show notes "
-                   "(add a file per episode with its guid in the front matter)", details)
+                   f"{len(without)} episodes have no show notes (`podsite new <number or guid>` "
+                   "starts a file for each)", details)
