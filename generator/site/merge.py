@@ -27,8 +27,6 @@ import hashlib
 import shlex
 from collections import defaultdict
 
-from markdown.extensions.toc import slugify
-
 from ..errors import Report, Severity, shown
 from ..model import (
     Catalog,
@@ -42,15 +40,13 @@ from ..model import (
 )
 from ..sources.notes import RESERVED_SLUGS
 from ..sources.pins import Pins
+from ..sources.slugs import slugify
 
-MAX_SLUG = 80
 MISSING_NOTES_SHOWN = 20
 
 
 def title_slug(episode: FeedEpisode) -> str:
-    slug = slugify(episode.title, "-")
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
+    slug = slugify(episode.title)
     if slug:
         return slug
     if episode.number is not None:
