@@ -23,7 +23,7 @@ from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
 from .site import i18n, listening_pages, worksheet_pages
 from .site.cache import build_site_cached
-from .site.merge import merge
+from .site.merge import leave_out, merge
 from .site.render import PathError, RenderOptions, make_environment, render_site
 from .sources import files
 from .sources.notes import parse_note, parse_virtue
@@ -59,6 +59,8 @@ class Settings:
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
     language: str = ""  # mkdocs.yml's theme.language; "" = the feed's <language> decides
     locale_dir: str = ""  # the project's own interface catalogs, searched before podsite's
+    feed_blocked: str = "hide"  # items with itunes:block / podcast:block yes: "hide" or "show"
+    feed_without_audio: str = "show"  # items without a playable enclosure: "show" or "hide"
 
 
 _CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z", re.S)
@@ -147,7 +149,9 @@ def build_catalog(sources: files.Sources, settings: Settings, report: Report) ->
     # A note that failed to parse would only add "no show notes" noise for its own episode.
     missing = None if broken_notes else settings.notes_missing
     pins = parse_pins(sources.urls[1], sources.urls[0], report) if sources.urls else None
-    return merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
+    catalog = merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
+    return leave_out(catalog, settings.feed_blocked == "hide", settings.feed_without_audio == "hide",
+                     report)
 
 
 def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:

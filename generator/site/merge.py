@@ -95,6 +95,30 @@ def merge(
     return Catalog(podcast=feed.podcast, episodes=tuple(merged), virtues=ordered_virtues)
 
 
+def leave_out(catalog: Catalog, blocked: bool, without_audio: bool, report: Report) -> Catalog:
+    """The catalog without the episodes the settings leave out: blocked ones (itunes:block or
+    podcast:block `yes`) and ones without a playable enclosure. They are left out after merging,
+    so their notes still join (no "no episode has guid" error) and no other episode's URL moves."""
+    def out(e: Episode) -> str:
+        if blocked and e.feed.blocked:
+            return "blocked in the feed"
+        if without_audio and e.feed.enclosure is None:
+            return "no audio in the feed"
+        return ""
+
+    left = [(e, why) for e in catalog.episodes if (why := out(e))]
+    if not left:
+        return catalog
+    details = [f"line {e.feed.origin.line}: {e.title!r} ({why})" for e, why in left[:MISSING_NOTES_SHOWN]]
+    if len(left) > MISSING_NOTES_SHOWN:
+        details.append(f"... and {len(left) - MISSING_NOTES_SHOWN} more")
+    report.info(catalog.podcast.origin, f"{len(left)} episode(s) of the feed left out of the site "
+                "(the feed_blocked and feed_without_audio settings)", details)
+    gone = {id(e) for e, _ in left}
+    return Catalog(catalog.podcast, tuple(e for e in catalog.episodes if id(e) not in gone),
+                   catalog.virtues)
+
+
 def _join(feed: Feed, notes: list[ShowNote], report: Report) -> dict[str, ShowNote]:
     by_guid = {e.guid: e for e in feed.episodes}
     by_number: dict[int, list[FeedEpisode]] = defaultdict(list)
