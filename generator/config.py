@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -155,6 +156,20 @@ def material_language(tag: str, theme_dirs) -> str | None:
             names.setdefault(path.stem.lower(), path.stem)
     wanted = tag.lower()
     return names.get(wanted) or names.get(wanted.split("-")[0])
+
+
+def theme_html_lang(language: str, theme_dirs) -> str:
+    """What the theme writes in <html lang> for its `language` (Material's `pt-BR` file says `pt`),
+    so podsite's own pages and PDFs say the same; the setting itself when the theme has no file."""
+    for folder in theme_dirs:
+        path = Path(folder) / "partials" / "languages" / f"{language}.html"
+        try:
+            match = re.search(r'"language":\s*"([^"]+)"', path.read_text(encoding="utf-8"))
+        except OSError:
+            continue
+        if match:
+            return match.group(1)
+    return language
 
 
 def settings_from(plugin_config: PodsiteConfig, config_file_path: str,

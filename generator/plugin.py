@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from .build import build_from, feed_language, load_interface, load_sources
-from .config import PodsiteConfig, material_language, settings_from, theme_language
+from .config import PodsiteConfig, material_language, settings_from, theme_html_lang, theme_language
 from .errors import PodsiteError, Report, Severity
 from .site import export, i18n, nav, rawhtml, writer
 
@@ -54,8 +54,9 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
+        language = theme_language(config)
         self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls,
-                                      theme_language(config))
+                                      theme_html_lang(language, config.theme.dirs) if language else "")
         self._check_layout(config)
         self.sources = None
         if not self.settings.language:
@@ -82,7 +83,8 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         theme = material_language(tag, config.theme.dirs)
         if theme is not None:
             config.theme["language"] = theme
-        self.settings = replace(self.settings, language=theme or tag)
+        self.settings = replace(self.settings,
+                                language=theme_html_lang(theme, config.theme.dirs) if theme else tag)
 
     def _check_layout(self, config) -> None:
         docs = Path(config.docs_dir).resolve()
