@@ -39,9 +39,9 @@ def site(tmp_path) -> dict:
 
 def test_trailers_and_bonus_episodes_are_marked_in_lists_and_on_their_page(site):
     for listing in (site["index.md"], site["episodes/index.md"]):
-        assert "<small>Bonus · 29 April 2026</small>" in listing
-        assert "<small>Trailer · 1 April 2026</small>" in listing
-    assert '<p class="podsite-facts">Bonus · 29 April 2026</p>' in site["episodes/a-bonus.md"]
+        assert "<small>Bonus · April 29, 2026</small>" in listing
+        assert "<small>Trailer · April 1, 2026</small>" in listing
+    assert '<p class="podsite-facts">Bonus · April 29, 2026</p>' in site["episodes/a-bonus.md"]
     # the home page offers the trailer, playable in the site player
     home = site["index.md"]
     trailer = home[home.index("## Trailer"):home.index("## Support the show")]
