@@ -28,7 +28,7 @@ from mkdocs.utils import CountHandler
 from .build import build_from, feed_language, load_interface, load_sources
 from .config import PodsiteConfig, material_language, settings_from, theme_html_lang, theme_language
 from .errors import PodsiteError, Report, Severity
-from .site import export, i18n, nav, rawhtml, writer
+from .site import export, i18n, nav, notes_html, rawhtml, writer
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many
@@ -167,6 +167,8 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
 
     @event_priority(100)  # first, so other plugins' on_page_content see the finished HTML
     def on_page_content(self, html: str, *, page, config, files) -> str:
+        if self.config.enabled and self.settings.notes_html == "sanitize" and page.file.src_uri in self.pages:
+            html = notes_html.sanitize_page(html)  # before the blocks: none of them is a note's
         blocks = self.blocks.get(page.file.src_uri)
         if not blocks:
             return html

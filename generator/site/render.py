@@ -20,7 +20,7 @@ import jinja2
 import nh3
 
 from ..model import Catalog, Episode, Trailer, Virtue
-from . import i18n, rawhtml
+from . import i18n, notes_html, rawhtml
 
 # Characters that start inline Markdown anywhere (all in Python-Markdown's ESCAPED_CHARS, plus '|'),
 # and the block markers that only matter at the start of a line.
@@ -66,8 +66,17 @@ def _plain_text(fragment: str) -> str:
 
 
 def long_date(value) -> str:
-    """`6 May 2026`: for the maintainer's command line (`podsite new`); pages use i18n.long_date."""
+    """`6 May 2026`, the day as the host published it (`value` keeps the feed's own UTC offset,
+    ingest/dates.py): for the maintainer's command line (`podsite new`); pages use i18n.long_date."""
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def time_tag(value, interface: i18n.Interface = i18n.ENGLISH) -> str:
+    """`<time>` with the host's day for the listener, in the site's language, and the exact instant
+    (with its offset) for machines; "" without a date."""
+    if not value:
+        return ""
+    return f'<time datetime="{attr(value.isoformat())}">{attr(i18n.long_date(value, interface))}</time>'
 
 
 class PathError(ValueError):
@@ -126,6 +135,7 @@ class RenderOptions:
     episodes_per_page: int = 20
     home_latest: int = 5
     directory_urls: bool = True
+    sanitize_notes: bool = False  # mark notes for notes_html.sanitize_page
 
 
 def episode_path(episode: Episode) -> str:
@@ -150,6 +160,7 @@ def make_environment(templates_dir: Path, interface: i18n.Interface = i18n.ENGLI
     )
     i18n.install(env, interface)
     env.filters.update(md=md_text, attr=attr, meta=meta, summary=plain_summary,
+                       time_tag=lambda value: time_tag(value, interface),
                        html_block=rawhtml.mark)
     env.globals.update(episode_path=episode_path, virtue_path=virtue_path)
     env.globals["link"] = _link
@@ -214,7 +225,8 @@ def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOption
 
     @jinja2.pass_context
     def body(context, text: str, source: str) -> str:
-        return rewrite_links(text, source, context["here"], targets)
+        text = rewrite_links(text, source, context["here"], targets)
+        return notes_html.mark_notes(text) if options.sanitize_notes else text
 
     env = env.overlay()
     env.globals["body"] = body
