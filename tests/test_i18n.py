@@ -145,3 +145,59 @@ def test_player_js_gets_its_words_and_plural_forms_by_cldr_category():
     de = _interface("de").js
     assert set(de["plurals"]["%(num)s passage"]) == {"one", "other"}
     assert "Chapters" not in de["messages"]  # only what player.js asks for
+
+
+def test_a_catalog_missing_a_string_shows_english_and_check_names_the_line(project):
+    """The project's own catalog (locale_dir) is used first; what it leaves out stays English and
+    `podsite check` says where."""
+    from conftest import edit, mkdocs
+
+    own = project / "locale" / "de" / "LC_MESSAGES"
+    own.mkdir(parents=True)
+    text = (i18n.LOCALE_DIR / "de" / "LC_MESSAGES" / "podsite.po").read_text(encoding="utf-8")
+    assert 'msgid "Chapters"\nmsgstr "Kapitel"\n' in text
+    text = text.replace('msgid "Chapters"\nmsgstr "Kapitel"\n', 'msgid "Chapters"\nmsgstr ""\n')
+    text = text.replace('msgid "Show notes"\nmsgstr "Shownotes"\n', 'msgid "Show notes"\nmsgstr "Notizen zur Folge"\n')
+    (own / "podsite.po").write_text(text, encoding="utf-8")
+    line = text.split('msgid "Chapters"')[0].count("\n") + 1
+    edit(project / "mkdocs.yml", "  language: en", "  language: de")
+    edit(project / "mkdocs.yml", "      templates_dir: templates\n", "      templates_dir: templates\n      locale_dir: locale\n")
+    check = subprocess.run([str(Path(sys.executable).parent / "podsite"), "check"], cwd=project,
+                           capture_output=True, text=True, timeout=300)
+    assert (f"warning: locale/de/LC_MESSAGES/podsite.po:{line}: an empty translation of 'Chapters'; "
+            "the site shows it in English (add its msgstr, or run `pybabel update` and translate "
+            "the new entries)") in check.stderr
+    assert check.stderr.count("podsite.po") == 1
+    result = mkdocs(project, "build")
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "episodes" / "courage-is-a-small-step-taken-twice" / "index.html").read_text()
+    assert '<h2 id="chapters">Chapters</h2>' in page  # English, for this string only
+    assert "Notizen zur Folge" in page and "Über diese Folge" in page  # the project's words first
+    assert mkdocs(project, "build", "--strict").returncode == 1
+
+
+def test_without_a_theme_language_the_feed_decides_for_podsite_and_material(project):
+    from conftest import edit, mkdocs
+
+    edit(project / "mkdocs.yml", "  language: en\n", "")
+    edit(project / "content" / "feed.xml", "<language>en</language>", "<language>fr-CA</language>")
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    home = (project / "site" / "index.html").read_text()
+    assert '<html lang="fr"' in home
+    assert "Derniers épisodes" in home  # podsite's words
+    assert 'placeholder="Rechercher"' in home  # Material's
+    index = (project / "site" / "search" / "search_index.json").read_text()
+    assert '"lang":["fr"]' in index.replace(" ", "")  # the search plugin saw it in time
+
+
+def test_a_language_without_a_catalog_stays_english_and_says_so(project):
+    from conftest import edit, mkdocs
+
+    edit(project / "mkdocs.yml", "  language: en", "  language: sv")
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert ("podsite: mkdocs.yml: podsite has no catalog for the language 'sv': the words podsite "
+            "writes stay in English") in result.stderr
+    page = (project / "site" / "episodes" / "index.html").read_text()
+    assert '<html lang="sv"' in page and "All episodes" in page
