@@ -9,7 +9,8 @@
   with the templates' raw HTML blocks lifted out of their Markdown (rawhtml.py);
 - on_page_content: put those blocks back into the page's HTML.
 - on_env: podsite's catalog for the theme override's words (main.html), and player.js' part of it.
-- on_post_build: swap the finished staging folder into place.
+- on_post_build: swap the finished staging folder into place; only then does a newly downloaded
+  feed become the last good copy (`build.keep_feed`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from .build import build_from, feed_language, load_interface, load_sources
+from .build import build_from, feed_language, keep_feed, load_interface, load_sources
 from .config import PodsiteConfig, material_language, settings_from, theme_html_lang, theme_language
 from .errors import PodsiteError, Report, Severity
 from .site import export, i18n, nav, notes_html, rawhtml, writer
@@ -40,12 +41,13 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.pages: dict[str, str | bytes] = {}
+        self.sources = None  # what this build was made from (build.keep_feed after success)
         self.blocks: dict[str, list[str]] = {}  # page path -> its raw HTML blocks (rawhtml.py)
         self.nonce = ""
         self.unplaced = 0  # pages whose raw HTML blocks did not all reach the page
         self.final_site_dir: str | None = None
         self.warnings: CountHandler | None = None
-        self.sources = None  # read in on_config when the feed decides the site's language
+        self.early_sources = None  # read in on_config when the feed decides the site's language
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command if not dirty else "dirty"
@@ -58,7 +60,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls,
                                       theme_html_lang(language, config.theme.dirs) if language else "")
         self._check_layout(config)
-        self.sources = None
+        self.early_sources = None
         if not self.settings.language:
             self._follow_feed_language(config)
         if self.command in ("build", "gh-deploy"):
@@ -75,11 +77,11 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         """No theme.language in mkdocs.yml: the feed's <language> decides, for podsite's words
         and Material's (its language file that fits: `de-DE` -> `de`); English when neither."""
         try:
-            self.sources = load_sources(self.settings)
+            self.early_sources = load_sources(self.settings)
         except PodsiteError as exc:
             raise PluginError("\n".join([f"podsite: {len(exc.problems)} problem(s) stopped the build:",
                                          *(str(p) for p in exc.problems)]))
-        tag = i18n.choose_language("", feed_language(self.sources, self.settings))
+        tag = i18n.choose_language("", feed_language(self.early_sources, self.settings))
         theme = material_language(tag, config.theme.dirs)
         if theme is not None:
             config.theme["language"] = theme
@@ -98,8 +100,9 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def on_pre_build(self, *, config) -> None:
         if not self.config.enabled:
             return
+        self.sources = None
         try:
-            sources, self.sources = self.sources or load_sources(self.settings), None
+            sources, self.early_sources = self.early_sources or load_sources(self.settings), None
             pages, report = build_from(sources, self.settings)
         except PodsiteError as exc:
             self._abort(config, [str(p) for p in exc.problems])
@@ -113,7 +116,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if config.strict and report.warnings:
             self._abort(config, [f"{len(report.warnings)} content warning(s) in strict mode "
                                  "(fix them, or build without --strict)"])
-        self.pages = pages
+        self.pages, self.sources = pages, sources
 
     def _abort(self, config, lines: list[str]):
         self._discard_staging(config)
@@ -185,7 +188,8 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if self.unplaced > SHOWN_PAGES:
             log.warning(f"... and {self.unplaced - SHOWN_PAGES} more page(s) with raw HTML blocks that "
                         "did not reach the page")
-        if self.final_site_dir is None:
+        if self.final_site_dir is None:  # mkdocs serve: the build is done
+            self._keep_feed()
             return
         staging, final = config.site_dir, self.final_site_dir
         config.site_dir = final  # gh-deploy publishes config.site_dir after the build
@@ -193,7 +197,12 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             writer.discard(staging)  # MkDocs aborts a strict build next: keep the old site
             return
         writer.swap_in(staging, final)
+        self._keep_feed()
         log.info(f"site written to {os.path.relpath(final)}/")
+
+    def _keep_feed(self) -> None:
+        if self.config.enabled and self.sources is not None:
+            keep_feed(self.settings, self.sources)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.final_site_dir is not None:
