@@ -100,7 +100,7 @@ def test_other_formats_can_be_chosen_and_video_plays_in_its_own_element(site):
     assert "Small &amp; light · 48 kbps · 5.4 MB" in chooser
     # other content (rel="...") is offered for download, not as a version of the same audio
     assert '<a href="https://cast.example/ep2-commentary.mp3" type="audio/mpeg" download>Director&#x27;s ' \
-        'commentary · MP3 · 2.0 MB</a>' in page
+        'commentary · MP3 · 2 MB</a>' in page
     assert '<source src="https://cast.example/ep2-720.mp4" type="video/mp4">' in page
     assert '<abbr title="sri sha384-abc">' in page
     # the site player keeps the feed's audio; the video is not handed to it
