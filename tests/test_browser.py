@@ -229,7 +229,7 @@ def test_the_format_chooser_switches_the_source(page, base_url):
     page.goto(base_url + SCEPTICS)
     page.locator("[data-podsite-play]").click()
     wait_playing_past(page, 1.0)
-    page.locator("[data-podsite-format]").select_option(label="Low bandwidth · 8 kbps · 22 KB")
+    page.locator("[data-podsite-format]").select_option(label="Low bandwidth · 8 kbps · 22 kB")
     wait_playing_past(page, 1.0)
     state = audio_state(page)
     assert state["src"] == base_url + "media/sbs-009-low.mp3"
