@@ -57,6 +57,7 @@ class Settings:
     feed_force: bool = False
     listen_fetch: bool = True  # download the chapter and transcript files the feed names
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
+    feed_from_env: str = ""  # the PODCAST_FEED value `feed` was made from, as typed ("" = feed_url)
 
 
 _CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z", re.S)
@@ -84,7 +85,7 @@ def load_feed(settings: Settings) -> tuple[download.FetchResult, str]:
     """The feed's bytes and how messages name it: read from a file, or downloaded with the
     last good copy as the fallback."""
     if not download.is_url(settings.feed):
-        feed_bytes, shown = files.load_feed_file(settings.feed, settings.root)
+        feed_bytes, shown = files.load_feed_file(settings.feed, settings.root, settings.feed_from_env)
         return download.FetchResult(feed_bytes, "", (), True), shown
     options = download.FetchOptions(settings.feed_timeout, settings.feed_max_bytes,
                                  settings.feed_shrink_threshold, settings.feed_offline,
@@ -142,10 +143,17 @@ def build_catalog(sources: files.Sources, settings: Settings, report: Report) ->
     virtues = [v for path, text in sources.virtues if (v := parse_virtue(text, path, report))]
     if feed is None:
         return None
-    # A note that failed to parse would only add "no show notes" noise for its own episode.
+    # A note that failed to parse would only add "no show notes" noise for its own episode, and a
+    # virtue file that failed an "unknown virtue" error for every note that names it.
     missing = None if broken_notes else settings.notes_missing
+    unreadable = virtue_file_ids(sources) - {v.id for v in virtues}
     pins = parse_pins(sources.urls[1], sources.urls[0], report) if sources.urls else None
-    return merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
+    return merge(feed, notes, virtues, report, missing, settings.notes_dir, pins, unreadable)
+
+
+def virtue_file_ids(sources: files.Sources) -> frozenset[str]:
+    """The ids the virtue files name (`courage.md` -> courage), read or not."""
+    return frozenset(path.rsplit("/", 1)[-1].removesuffix(".md") for path, _ in sources.virtues)
 
 
 def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
@@ -153,7 +161,7 @@ def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
     report = Report()
     catalog = build_catalog(sources, settings, report)
     sheets = worksheet_pages.parse_worksheets(sources.worksheets, catalog.virtues if catalog else None,
-                                              report)
+                                              report, virtue_file_ids(sources))
     if catalog is None or report.errors:
         return {}, report
     env = make_environment(settings.root / settings.templates_dir)

@@ -15,6 +15,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from .build import ENV_FEED, Settings
 from .errors import Problem, Severity
+from .ingest.download import is_url
 from .model import Origin
 
 
@@ -132,12 +133,23 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def feed_from_env(value: str) -> str:
+    """PODCAST_FEED as a shell user means it: a path is relative to the current folder (not to
+    mkdocs.yml, as feed_url is), so `PODCAST_FEED=feed.xml mkdocs build -f site/mkdocs.yml` works."""
+    value = value.strip()
+    if not value or is_url(value):
+        return value
+    path = Path(os.path.expanduser(value))
+    return os.path.normpath(path if path.is_absolute() else Path.cwd() / path)
+
+
 def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
                   directory_urls: bool = True) -> Settings:
     root = Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
     return Settings(
         root=root,
-        feed=os.environ.get(ENV_FEED) or plugin_config.feed_url,
+        feed=feed_from_env(os.environ.get(ENV_FEED, "")) or plugin_config.feed_url,
+        feed_from_env=os.environ.get(ENV_FEED, "").strip(),
         feed_cache_dir=plugin_config.feed_cache_dir,
         feed_timeout=float(plugin_config.feed_timeout),
         feed_max_bytes=plugin_config.feed_max_bytes,

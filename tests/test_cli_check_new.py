@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from conftest import edit
@@ -58,10 +60,10 @@ def test_links_that_lead_nowhere_are_warnings_with_their_line(project):
         "'007-building-alliances.md'?)",
         f"warning: {NOTE_8}:22: link to '../virtues/bravery.md' leads nowhere: no show notes, "
         "virtue or page is at content/virtues/bravery.md (link to a show-notes or virtue file "
-        "relative to this one, e.g. ../virtues/courage.md)",
+        "relative to this one, e.g. ../virtues/alliances.md)",
         f"warning: {NOTE_8}:28: link to '../episodes/missing.md' leads nowhere: no show notes, "
         "virtue or page is at content/episodes/missing.md (link to a show-notes or virtue file "
-        "relative to this one, e.g. ../virtues/courage.md)",
+        "relative to this one, e.g. 001-why-virtues.md)",
         "0 errors, 3 warnings; 35 pages would be generated"]
     assert podsite(project, "check", "--strict").exit_code == 1
 
@@ -243,3 +245,25 @@ def test_other_commands_stop_at_a_wrong_option(project):
     assert result.exit_code == 1
     assert result.stderr == ("error: mkdocs.yml:38: podsite option 'episodes_per_page' must be a "
                              "whole number, not 'ten'\n")
+
+
+@pytest.mark.parametrize("link, hint", [
+    # a typo of the linking file's own name: never "did you mean" itself
+    ("008-auditing-aliances.md", "did you mean '007-building-alliances.md'?"),
+    # two files share the name: the one in the folder the link points into
+    ("../virtues/courag.md", "did you mean '../virtues/courage.md'?"),
+    ("courag.md", "did you mean 'courage.md'?"),
+    # no close name: an example that exists in this project
+    ("../virtues/bravery.md", "link to a show-notes or virtue file relative to this one, e.g. "
+                              "../virtues/alliances.md"),
+])
+def test_check_suggests_a_file_that_exists_and_is_not_the_linking_one(project, link, hint):
+    (project / "content/episodes/courage.md").write_text(
+        "---\nguid: sbs-2026-009\n---\nNotes named like a virtue.\n")
+    edit(project / NOTE_8, "[the four packs](007-building-alliances.md)", f"[x]({link})")
+    result = podsite(project, "check")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and warnings[0].endswith(f"({hint})"), warnings
+    suggested = re.search(r"'([^']+)'\?|e\.g\. (\S+)\)$", warnings[0])
+    target = (project / NOTE_8).parent / (suggested.group(1) or suggested.group(2))
+    assert target.is_file() and target.resolve() != (project / NOTE_8).resolve()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import edit, mkdocs, without_people_or_transcripts
+from conftest import BIN, edit, mkdocs, without_people_or_transcripts
 
 SAMPLE_TITLES = re.findall(r"<item>\s*<title>([^<]+)</title>",
                            (Path(__file__).parent.parent / "content/feed.xml").read_text())
@@ -134,12 +136,45 @@ def test_podcast_feed_environment_variable_overrides_mkdocs_yml(project, tmp_pat
     assert "A title only the other feed has" in page.read_text()
 
 
-def test_missing_feed_file_is_a_clear_error(project):
-    result = mkdocs(project, "build", env={"PODCAST_FEED": "content/nope.xml"})
+def _mkdocs_in(cwd, *args, env):
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}
+    return subprocess.run([str(BIN / "mkdocs"), *args], cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_podcast_feed_is_read_from_the_current_folder(project, tmp_path):
+    """As a shell user expects: `PODCAST_FEED=feed.xml mkdocs build -f project/mkdocs.yml`."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "feed.xml").write_text((project / "content/feed.xml").read_text().replace(
+        "Questions worth asking your sceptics", "A title only the other feed has"))
+    result = _mkdocs_in(elsewhere, "build", "-f", str(project / "mkdocs.yml"),
+                        env={"PODCAST_FEED": "feed.xml"})
+    assert result.returncode == 0, result.stderr
+    page = project / "site/episodes/questions-worth-asking-your-sceptics/index.html"
+    assert "A title only the other feed has" in page.read_text()
+
+
+@pytest.mark.parametrize("value", ["nope.xml", "../nope.xml", "content"])
+def test_missing_feed_file_from_podcast_feed_says_where_it_looked(project, value):
+    result = mkdocs(project, "build", env={"PODCAST_FEED": value})
     assert result.returncode == 1
-    assert ("content/nope.xml: feed file not found (set feed_url in mkdocs.yml or PODCAST_FEED "
-            "to the podcast's feed)") in result.stderr
+    looked = (project / value).resolve()
+    shown = value if not value.startswith("..") else str(looked)
+    what = "is a folder, not a feed file" if value == "content" else "not found"
+    assert (f"{shown}: feed file {what}: looked for {looked} (from PODCAST_FEED={value}, read "
+            "relative to the current folder; set PODCAST_FEED to the feed's path or URL, or unset "
+            "it to use feed_url in mkdocs.yml)") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_missing_feed_file_from_mkdocs_yml_says_where_it_looked(project):
+    edit(project / "mkdocs.yml", "feed_url: content/feed.xml", "feed_url: content/fed.xml")
+    result = mkdocs(project, "build")
+    assert result.returncode == 1
+    assert (f"content/fed.xml: feed file not found: looked for {project.resolve()}/content/fed.xml "
+            "(from feed_url in mkdocs.yml, relative to mkdocs.yml; set it, or PODCAST_FEED, to the "
+            "podcast's feed)") in result.stderr
 
 
 def test_hand_written_page_clashing_with_a_generated_one(project):
