@@ -23,7 +23,7 @@ from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
 from .site import listening_pages, worksheet_pages
 from .site.cache import build_site_cached
-from .site.merge import merge
+from .site.merge import leave_out, merge
 from .site.render import PathError, RenderOptions, make_environment, render_site
 from .sources import files
 from .sources.notes import parse_note, parse_virtue
@@ -58,6 +58,8 @@ class Settings:
     listen_fetch: bool = True  # download the chapter and transcript files the feed names
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
     feed_from_env: str = ""  # the PODCAST_FEED value `feed` was made from, as typed ("" = feed_url)
+    feed_blocked: str = "hide"  # items with itunes:block / podcast:block yes: "hide" or "show"
+    feed_without_audio: str = "show"  # items without a playable enclosure: "show" or "hide"
 
 
 _CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z", re.S)
@@ -148,7 +150,9 @@ def build_catalog(sources: files.Sources, settings: Settings, report: Report) ->
     missing = None if broken_notes else settings.notes_missing
     unreadable = virtue_file_ids(sources) - {v.id for v in virtues}
     pins = parse_pins(sources.urls[1], sources.urls[0], report) if sources.urls else None
-    return merge(feed, notes, virtues, report, missing, settings.notes_dir, pins, unreadable)
+    catalog = merge(feed, notes, virtues, report, missing, settings.notes_dir, pins, unreadable)
+    return leave_out(catalog, settings.feed_blocked == "hide", settings.feed_without_audio == "hide",
+                     report)
 
 
 def virtue_file_ids(sources: files.Sources) -> frozenset[str]:

@@ -24,6 +24,7 @@ import hashlib
 import html
 import re
 import xml.sax
+from dataclasses import replace
 from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
@@ -31,7 +32,7 @@ import nh3
 
 from ..errors import Report, shown
 from ..model import Enclosure, Feed, FeedEpisode, Origin, Podcast
-from . import podcast_ns, xmlprep
+from . import feed_tags, podcast_ns, xmlprep
 
 # --- sanitising -----------------------------------------------------------------------------------
 
@@ -262,6 +263,12 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     else:
         extras = podcast_ns.item_extras(data)
     prefixes = podcast_ns.podcast_prefixes(parsed.get("namespaces"))
+    scanned = None if loose else feed_tags.scan_tags(data)
+    if scanned is not None and len(scanned[1]) != len(parsed.entries):
+        scanned = None
+    ctx = feed_tags.Context(source, base, absolute_url, report.warning)
+    channel_tags = scanned[0] if scanned else feed_tags.tags_from_feedparser(channel, None, prefixes)
+    podcast = replace(podcast, **feed_tags.read_fields(channel_tags, feed_tags.CHANNEL_TAGS, ctx))
     if extras is not None and len(extras[1]) == len(parsed.entries):
         podcast = _with_extras(podcast, extras[0], base)
         item_extras = extras[1]
@@ -271,12 +278,21 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
                              "persons": podcast_ns.fallback_persons(channel, absolute_url, base, prefixes)})
     episodes: list[FeedEpisode] = []
     seen: dict[str, FeedEpisode] = {}
-    for entry, line, extra in zip(parsed.entries, lines, item_extras):
+    item_tags = scanned[1] if scanned else [None] * len(parsed.entries)
+    for entry, line, extra, tags in zip(parsed.entries, lines, item_extras, item_tags):
         fields = {name: read(entry, base) for name, read in EPISODE_FIELDS.items()}
         if extra is not None:
             fields.update(_extra_fields(extra, base))
         else:
             fields.update(_fallback_fields(entry, base, prefixes))
+        if tags is None:
+            tags = feed_tags.tags_from_feedparser(entry, line, prefixes)
+        fields.update(feed_tags.read_fields(tags, feed_tags.ITEM_TAGS, ctx))
+        season, number = feed_tags.numbers_of(tags)
+        if fields["season"] is None:
+            fields["season"] = season
+        if fields["number"] is None:
+            fields["number"] = number
         guid = _episode_id(entry, fields)
         if not fields["title"]:
             fields["title"] = _fallback_title(fields)
