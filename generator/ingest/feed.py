@@ -8,7 +8,13 @@ Rules a maintainer can rely on:
   without that, a hash of its title and date (stable while those do not change).
 - Two items with the same id are an error that names both lines.
 - Text fields (titles, author) are plain text: tags are stripped here and the renderer escapes them.
-  HTML fields (descriptions) pass an allow-list sanitiser (nh3), never hand-written regexes.
+  HTML fields (descriptions) pass an allow-list sanitiser (nh3), never hand-written regexes;
+  elements it removes go with their fallback text (`<audio>`, `<video>`, `<object>`, `<iframe>`:
+  "Your browser does not support the audio tag." never reaches a page).
+- The description is the richest the item has, by element name, not by the order feedparser
+  met them: `content:encoded`, then `description`, then `media:description`, then
+  `itunes:summary`, then `itunes:subtitle` (plain text becomes paragraphs and links); the
+  table is in `descriptions.py`.
 - URLs are resolved against the feed's base and kept only when they are http(s); anything else
   (`javascript:`, `data:`, relative with no base) is dropped.
 - Durations accept seconds (`3600`, `3600.5`), `MM:SS` and `HH:MM:SS`; anything else is unknown.
@@ -18,7 +24,6 @@ Rules a maintainer can rely on:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import html
@@ -32,7 +37,7 @@ import nh3
 
 from ..errors import Report, shown
 from ..model import Enclosure, Feed, FeedEpisode, Origin, Podcast
-from . import feed_tags, podcast_ns, xmlprep
+from . import dates, descriptions, feed_tags, podcast_ns, xmlprep
 
 # --- sanitising -----------------------------------------------------------------------------------
 
@@ -50,6 +55,14 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Elements removed together with what they hold: their content is fallback text for a browser
+# that cannot show them ("Your browser does not support the audio tag."), a script, a style, or
+# a page's head, never words of the show notes.
+REMOVED_WITH_CONTENT = {
+    "script", "style", "audio", "video", "object", "iframe", "noscript", "canvas", "svg",
+    "template", "applet", "noembed", "noframes", "frameset", "head", "title", "select",
+    "datalist", "textarea",
+}
 
 
 def sanitize_html(fragment: str) -> str:
@@ -60,13 +73,14 @@ def sanitize_html(fragment: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener nofollow ugc",
+        clean_content_tags=REMOVED_WITH_CONTENT,
     ).strip()
 
 
 def plain_text(value: str, is_html: bool) -> str:
     """Text for a title or name: tags dropped when the feed marks it HTML, whitespace collapsed."""
     if is_html:
-        value = html.unescape(nh3.clean(value, tags=set()))
+        value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags=REMOVED_WITH_CONTENT))
     return " ".join(value.split())
 
 
@@ -103,13 +117,15 @@ def parse_int(value) -> int | None:
     return number if number >= 0 else None
 
 
-def _datetime(parsed) -> dt.datetime | None:
-    if not parsed:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.timezone.utc)
-    except (OverflowError, ValueError, OSError):
-        return None
+def _published(entry) -> dt.datetime | None:
+    """pubDate (or Atom published, dcterms:issued), else dc:date (or Atom updated), in the date's
+    own UTC offset: dates.py."""
+    for key in ("published", "updated"):
+        # dict.get: the raw keys, without feedparser's deprecated updated->published alias (it warns)
+        found = dates.published(dict.get(entry, f"{key}_parsed"), dict.get(entry, key))
+        if found is not None:
+            return found
+    return None
 
 
 _ITEM_START = re.compile(rb"<(?:item|entry)[\s>/]")
@@ -135,12 +151,25 @@ def _text(key):
     return get
 
 
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_text(clean: str) -> str:
+    """The text of HTML that `sanitize_html` returned (its tags are well-formed, with any `>` in
+    an attribute escaped, so a pattern can strip them)."""
+    return html.unescape(_ANY_TAG.sub("", clean)).strip()
+
+
 def _description(entry, base) -> str:
-    # content:encoded is the full show notes; description/summary the short form.
-    for content in entry.get("content") or []:
-        if content.get("value"):
-            return sanitize_html(content["value"])
-    return sanitize_html(entry.get("summary", "") or "")
+    """feedparser's reading, used only when the second pass cannot read the feed (descriptions.py:
+    normally each description element is read by its own name)."""
+    content = entry.get("content")
+    values = [(c.get("type") or "", c.get("value") or "") for c in content if isinstance(c, dict)] \
+        if isinstance(content, list) else []
+    for key in ("summary", "subtitle"):
+        if entry.get(key):
+            values.append(((entry.get(f"{key}_detail") or {}).get("type") or "", entry[key]))
+    return descriptions.rank_feedparser(values, sanitize_html, visible_text)
 
 
 def _image(entry, base) -> str:
@@ -177,7 +206,7 @@ EPISODE_FIELDS = {
     # field of FeedEpisode: how to read it from a feedparser entry
     "title": _text("title"),
     # dict.get: the raw keys, without feedparser's deprecated updated->published alias (it warns)
-    "published": lambda e, b: _datetime(dict.get(e, "published_parsed") or dict.get(e, "updated_parsed")),
+    "published": lambda e, b: _published(e),
     "enclosure": _enclosure,
     "duration": lambda e, b: parse_duration(e.get("itunes_duration")),
     "number": lambda e, b: parse_int(e.get("itunes_episode")),
@@ -195,7 +224,7 @@ EPISODE_FIELDS = {
 
 PODCAST_FIELDS = {
     "title": _text("title"),
-    "description_html": lambda f, b: sanitize_html(f.get("subtitle") or f.get("summary") or ""),
+    "description_html": _description,
     "link": lambda f, b: absolute_url(f.get("link"), b),
     "image": _image,
     "author": _text("author"),
@@ -214,7 +243,8 @@ def _episode_id(entry, fields: dict) -> str:
         return fields["enclosure"].url
     if fields["link"]:
         return fields["link"]
-    published = fields["published"].isoformat() if fields["published"] else ""
+    # in UTC, as before dates kept their offset: a derived id must never change
+    published = fields["published"].astimezone(dt.timezone.utc).isoformat() if fields["published"] else ""
     digest = hashlib.sha1(f"{fields['title']}\n{published}".encode()).hexdigest()[:12]
     return f"untitled-{digest}"
 
@@ -280,11 +310,11 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     seen: dict[str, FeedEpisode] = {}
     item_tags = scanned[1] if scanned else [None] * len(parsed.entries)
     for entry, line, extra, tags in zip(parsed.entries, lines, item_extras, item_tags):
-        fields = {name: read(entry, base) for name, read in EPISODE_FIELDS.items()}
-        if extra is not None:
-            fields.update(_extra_fields(extra, base))
-        else:
-            fields.update(_fallback_fields(entry, base, prefixes))
+        # what the second pass read wins; the table reads the rest (and a description when the
+        # second pass found none)
+        known = _extra_fields(extra, base) if extra is not None else _fallback_fields(entry, base, prefixes)
+        fields = {name: known[name] if name in known else read(entry, base)
+                  for name, read in EPISODE_FIELDS.items()}
         if tags is None:
             tags = feed_tags.tags_from_feedparser(entry, line, prefixes)
         fields.update(feed_tags.read_fields(tags, feed_tags.ITEM_TAGS, ctx))
@@ -331,8 +361,18 @@ def _extra_fields(extra: podcast_ns.Extras, base: str) -> dict:
     links = (podcast_ns.transcript_link(a, absolute_url, base) for a in extra.transcripts)
     people = (podcast_ns.person(text, a, absolute_url, base) for text, a in extra.persons)
     chapters = (absolute_url(a.get("url"), base) for a in extra.chapters)
-    return {"transcripts": tuple(t for t in links if t), "persons": tuple(p for p in people if p),
-            "chapters_url": next((url for url in chapters if url), "")}
+    fields = {"transcripts": tuple(t for t in links if t), "persons": tuple(p for p in people if p),
+              "chapters_url": next((url for url in chapters if url), "")}
+    return {**fields, **_chosen_description(extra)}
+
+
+def _chosen_description(extra: podcast_ns.Extras) -> dict:
+    """`description_html` from the element descriptions.ORDER puts first, when there is one."""
+    candidates: dict[str, tuple[str, str | None]] = {}
+    for name, text, kind in extra.descriptions:
+        candidates.setdefault(name, (text, kind))  # the first of each (an item has one)
+    chosen = descriptions.choose(candidates, sanitize_html, visible_text)
+    return {"description_html": chosen} if chosen else {}
 
 
 def _fallback_fields(entry, base: str, prefixes: tuple[str, ...]) -> dict:
@@ -343,9 +383,9 @@ def _fallback_fields(entry, base: str, prefixes: tuple[str, ...]) -> dict:
 
 
 def _with_extras(podcast: Podcast, channel: podcast_ns.Extras, base: str) -> Podcast:
-    if not channel.persons:
-        return podcast
-    return Podcast(**{**podcast.__dict__, "persons": _extra_fields(channel, base)["persons"]})
+    fields = _extra_fields(channel, base)
+    return Podcast(**{**podcast.__dict__, "persons": fields["persons"],
+                      "description_html": fields.get("description_html", podcast.description_html)})
 
 
 def _fallback_title(fields: dict) -> str:

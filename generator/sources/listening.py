@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import nh3
 
 from ..errors import Report, shown
-from ..ingest.feed import plain_text
+from ..ingest.feed import REMOVED_WITH_CONTENT, plain_text
 from ..ingest.podcast_ns import parse_time
 from ..model import Chapter, Origin, Person
 from .slugs import slugify
@@ -241,7 +241,8 @@ def parse_transcript(data: bytes, kind: str, source: str, report: Report) -> Tra
         return _plain_transcript(text, source, report)
     if kind == "html":
         return Transcript(source, html=nh3.clean(text, tags={"p", "br", "b", "strong", "em", "i",
-                                                              "cite", "span", "ul", "li"}).strip())
+                                                              "cite", "span", "ul", "li"},
+                                                 clean_content_tags=REMOVED_WITH_CONTENT).strip())
     if kind == "json":
         try:
             doc = json.loads(text)
