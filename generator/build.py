@@ -10,6 +10,7 @@ only ever changes how long a build takes, never what it returns.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import traceback
 from dataclasses import dataclass, replace
@@ -21,10 +22,17 @@ from .errors import PodsiteError, Report, Severity
 from .ingest import attachments, download
 from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
-from .site import listening_pages, worksheet_pages
+from .site import links, listening_pages, worksheet_pages
 from .site.cache import build_site_cached
 from .site.merge import leave_out, merge
-from .site.render import PathError, RenderOptions, make_environment, render_site
+from .site.render import (
+    PathError,
+    RenderOptions,
+    episode_path,
+    make_environment,
+    render_site,
+    virtue_path,
+)
 from .sources import files
 from .sources.notes import parse_note, parse_virtue
 from .sources.pins import parse_pins
@@ -226,3 +234,31 @@ def build_from(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
 def fail_on_errors(report: Report) -> None:
     if report.errors:
         raise PodsiteError(report.errors)
+
+
+def link_problems(sources: files.Sources, settings: Settings, pages: dict, docs_dir: Path | None,
+                  catalog: Catalog | None = None) -> tuple[list, list[tuple[str, str]]]:
+    """Links in show notes and virtue pages that lead nowhere, at their file and line, and the
+    (generated page, link) pairs they are (MkDocs would report those at the generated page).
+    Without a `catalog`, one is made only when some link names no note or virtue file (merging
+    a large show costs a few tenths of a second, most rebuilds need none)."""
+    report = Report()
+    if catalog is None:
+        if links.all_name_content_files(dict(sources.notes) | dict(sources.virtues)):
+            return [], []
+        catalog = build_catalog(sources, settings, Report())  # the parsed feed is cached
+    if catalog is None:
+        return [], []
+    targets = {e.note.path: episode_path(e) for e in catalog.episodes if e.note}
+    targets.update({v.origin.path: virtue_path(v) for v in catalog.virtues})
+    # with errors elsewhere nothing was generated: the pages a link may name are known anyway
+    site_pages = set(pages) | set(targets.values()) | {"index.md", "episodes/index.md",
+                                                       "virtues/index.md"}
+    site_pages.update(f"worksheets/{posixpath.basename(path).rsplit('.', 1)[0]}.md"
+                      for path, _ in sources.worksheets)
+    if docs_dir is not None and docs_dir.is_dir():
+        site_pages.update(files.display_path(p, docs_dir) for p in docs_dir.rglob("*.md"))
+    texts = dict(sources.notes) | dict(sources.virtues)
+    checked = [links.LinkSource(path, texts[path], page) for path, page in targets.items()]
+    reported = links.check_links(sorted(checked, key=lambda s: s.path), targets, site_pages, report)
+    return list(report.problems), reported

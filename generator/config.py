@@ -109,7 +109,8 @@ class PodsiteConfig(base.Config):
 
     worksheet_pdf = c.Type(bool, default=True)
     """Also make a fillable PDF of each worksheet, in A4 and US Letter (needs WeasyPrint and the
-    Pango library: see README, Worksheets). `false` builds the worksheet pages without PDFs."""
+    Pango library: see README, Worksheets). `false` builds the worksheet pages without PDFs (or
+    set PODSITE_WORKSHEET_PDF=false for one build)."""
 
     urls_file = c.Type(str, default="content/urls.yml")
     """Pinned episode URLs (guid: slug), written by `podsite pin`, so that editing a title in the
@@ -141,6 +142,10 @@ class PodsiteConfig(base.Config):
         ours = {p.message.split("'")[1]: str(p) for p in check_plugin_options(path, path.name)}
         return ([(key, ours.get(key, message)) for key, message in failed],
                 [(key, ours.get(key, message)) for key, message in warnings])
+
+
+def _env_off(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("0", "false", "no", "off")
 
 
 def _env_flag(name: str) -> bool:
@@ -177,7 +182,7 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         episodes_per_page=plugin_config.episodes_per_page,
         home_latest=plugin_config.home_latest,
         worksheet_dir=plugin_config.worksheet_dir,
-        worksheet_pdf=plugin_config.worksheet_pdf,
+        worksheet_pdf=plugin_config.worksheet_pdf and not _env_off("PODSITE_WORKSHEET_PDF"),
         cache_dir=plugin_config.cache_dir,
         urls_file=plugin_config.urls_file,
         directory_urls=directory_urls,

@@ -21,13 +21,30 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from .build import generate
+from .build import build_from, link_problems, load_sources
 from .config import PodsiteConfig, settings_from
 from .errors import PodsiteError, Severity
 from .site import export, nav, notes_html, rawhtml, writer
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many
+
+
+class ReportedLinks(logging.Filter):
+    """Drops MkDocs' "Doc file 'episodes/x.md' contains a link ..." for links podsite has
+    reported already at the show notes' own file and line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reported: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Doc file '") and
+                    any(message.startswith(said) for said in self.reported))
+
+
+LINK_FILTER = ReportedLinks()  # one for the process: `mkdocs serve` makes a plugin per rebuild
 
 
 class PodsitePlugin(BasePlugin[PodsiteConfig]):
@@ -49,6 +66,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if not self.config.enabled:
             return config
         self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls)
+        logging.getLogger("mkdocs.structure.pages").addFilter(LINK_FILTER)  # once: same object
         self._check_layout(config)
         if self.command in ("build", "gh-deploy"):
             self.final_site_dir = config.site_dir
@@ -73,9 +91,15 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if not self.config.enabled:
             return
         try:
-            pages, report = generate(self.settings)
+            sources = load_sources(self.settings)
         except PodsiteError as exc:
             self._abort(config, [str(p) for p in exc.problems])
+        pages, report = build_from(sources, self.settings)
+        if not report.errors:  # links that lead nowhere, at the notes' own lines (as podsite check)
+            found, pairs = link_problems(sources, self.settings, pages, Path(config.docs_dir))
+            report.problems.extend(found)
+            LINK_FILTER.reported = {f"Doc file '{page}' contains a link '{raw}'"
+                                         for page, raw in pairs}
         for problem in report.problems:
             if problem.severity is Severity.INFO:
                 log.info(str(problem))
@@ -167,5 +191,6 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             writer.discard(config.site_dir)
 
     def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.structure.pages").removeFilter(LINK_FILTER)
         if self.warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)

@@ -290,3 +290,47 @@ def test_sharing_tags_hold_titles_with_quotes_and_ampersands_as_written(project)
     episode = sharing_tags(project / "site/episodes/building-alliances-the-four-packs/index.html")
     assert episode["og:title"] == 'Allies "&" <friends> - Small Brave Steps'
     assert episode["og:type"] == "website" and episode["og:audio"].endswith(".mp3")
+
+
+def test_podsite_worksheet_pdf_false_builds_without_pdfs(project):
+    """What `make site` does on a machine without Pango (and no root to install it)."""
+    result = mkdocs(project, "build", "--strict", env={"PODSITE_WORKSHEET_PDF": "false"})
+    assert result.returncode == 0, result.stderr
+    assert (project / "site/worksheets/alliances/index.html").is_file()
+    assert list((project / "site").rglob("*.pdf")) == []
+    assert "alliances-a4.pdf" not in (project / "site/worksheets/alliances/index.html").read_text()
+
+
+def test_make_site_installs_only_what_the_site_needs():
+    """`make site` asks install-system-deps for Pango alone; `make test` for the rest as well."""
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
+    assert "scripts/install-system-deps site" in makefile
+    assert "PODSITE_WORKSHEET_PDF=false $(VENV)/bin/mkdocs build --strict" in makefile
+    script = Path(__file__).resolve().parent.parent / "scripts/install-system-deps"
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    wrong = subprocess.run([str(script), "everything"], capture_output=True, text=True)
+    assert (wrong.returncode, wrong.stderr) == (2, f"usage: {script} [site|test]\n")
+
+
+BROKEN_LINK = ("content/episodes/008-auditing-alliances.md:6: link to '007-building-aliances.md' "
+               "leads nowhere: no show notes, virtue or page is at "
+               "content/episodes/007-building-aliances.md (did you mean '007-building-alliances.md'?)")
+
+
+def test_a_link_that_leads_nowhere_names_the_notes_file_and_line(project):
+    """Not the generated page (episodes/auditing-your-alliances.md) MkDocs would name."""
+    note = project / "content/episodes/008-auditing-alliances.md"
+    edit(note, "(007-building-alliances.md)", "(007-building-aliances.md)")
+    (project / "site").mkdir()
+    (project / "site/index.html").write_text("the last good site")
+    strict = mkdocs(project, "build", "--strict")
+    assert strict.returncode == 1
+    assert f"WARNING -  podsite: {BROKEN_LINK}" in strict.stderr
+    assert "Doc file 'episodes/auditing-your-alliances.md' contains a link" not in strict.stderr
+    assert (project / "site/index.html").read_text() == "the last good site"
+
+    relaxed = mkdocs(project, "build")
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert relaxed.stderr.count("leads nowhere") == 1  # once, at the notes' line
+    assert "contains a link '007-building-aliances.md'" not in relaxed.stderr
+    assert f"WARNING -  podsite: {BROKEN_LINK}" in relaxed.stderr

@@ -80,10 +80,26 @@ def _suggestion(wanted: str, source: str, content_targets: dict[str, str], base:
             f"{posixpath.relpath(example, base or '.')}")
 
 
+def all_name_content_files(texts: dict[str, str]) -> bool:
+    """True when every checked link in these files (path -> text) names one of them: then no link
+    can lead nowhere, and the pages they become need not be worked out."""
+    for path, text in texts.items():
+        base = posixpath.dirname(path)
+        for _, raw in find_links(text):
+            target = raw.split("#", 1)[0].split("?", 1)[0]
+            if not target.endswith(".md") or _SCHEME.match(target) or target.startswith("/"):
+                continue
+            if posixpath.normpath(posixpath.join(base, target)) not in texts:
+                return False
+    return True
+
+
 def check_links(sources: list[LinkSource], content_targets: dict[str, str], site_pages: set[str],
-                report: Report) -> None:
+                report: Report) -> list[tuple[str, str]]:
     """Report links to `.md` files that exist neither as content (`content_targets`: content file
-    -> page) nor as a page of the site (`site_pages`: generated and hand-written)."""
+    -> page) nor as a page of the site (`site_pages`: generated and hand-written); returns the
+    (page, link as written) of each."""
+    reported = []
     for source in sources:
         scratch = Report()
         front = parse_front_matter(source.text, source.path, scratch)
@@ -103,3 +119,5 @@ def check_links(sources: list[LinkSource], content_targets: dict[str, str], site
             report.warning(Origin(source.path, line),
                            f"link to {shown(target, 80)} leads nowhere: no show notes, virtue or page "
                            f"is at {as_content} ({hint})")
+            reported.append((source.page, raw))
+    return reported
