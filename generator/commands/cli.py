@@ -92,7 +92,7 @@ def check(config_file: str, strict: bool, style: str, summary: Path | None) -> N
         result = CheckResult(tuple(options), 0)
     else:
         settings, config = _load_project(config_file, options_checked=True)
-        result = check_project(settings, Path(config.docs_dir))
+        result = check_project(settings, Path(config.docs_dir), strict)
         result = replace(result, problems=tuple(options) + result.problems)
     _append_summary(summary, [result.markdown_summary().rstrip("\n")])
     for problem in result.problems:
@@ -202,7 +202,7 @@ def publish(config_file: str, remote: str | None, branch: str | None, message: s
                              branch or config.remote_branch, message, strict)
     try:
         git = prepare(settings.root, options.remote)
-        result = check_project(settings, Path(config.docs_dir))
+        result = check_project(settings, Path(config.docs_dir), strict)
         _echo_problems(result.problems, least=Severity.WARNING)
         if result.failed(strict):
             raise PublishError(f"not published: podsite check found {result.summary()} "

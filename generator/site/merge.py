@@ -50,7 +50,7 @@ def title_slug(episode: FeedEpisode) -> str:
     if slug:
         return slug
     if episode.number is not None:
-        return f"episode-{episode.number}"
+        return slugify(f"episode-{episode.number}")
     return "episode-" + hashlib.sha1(episode.guid.encode()).hexdigest()[:10]
 
 
