@@ -237,3 +237,25 @@ def test_an_episode_number_of_thousands_of_digits_is_no_number_and_no_path():
     assert not report.errors
     episodes = [p for p in pages if p.startswith("episodes/") and p != "episodes/index.md"]
     assert len(episodes) == 1 and len(episodes[0]) < 100, episodes
+
+
+def test_feed_values_of_a_megabyte_are_quoted_in_a_few_dozen_characters():
+    from generator.build import Settings, build_site
+    from generator.sources.files import Sources
+    big = "x" * 1_000_000
+    feed = ('<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/'
+            'podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>'
+            f'<title>T</title><link>https://t.example/</link><podcast:guid>{big}</podcast:guid>'
+            f'<item><title>{big}</title><guid>{big}</guid><itunes:explicit>{big}</itunes:explicit>'
+            f'<itunes:episodeType>{big}</itunes:episodeType>'
+            '<enclosure url="https://t.example/1.mp3" type="audio/mpeg" length="1"/></item>'
+            f'<item><title>{big}</title><guid>{big}</guid>'
+            '<enclosure url="https://t.example/2.mp3" type="audio/mpeg" length="1"/></item>'
+            '</channel></rss>').encode()
+    settings = Settings(root=ROOT, feed="content/feed.xml", worksheet_pdf=False, cache_dir="",
+                        urls_file="")
+    _, report = build_site(Sources(feed, "content/feed.xml", (), ()), settings)
+    messages = [str(p) for p in report.problems]
+    assert any("is used by two items" in m for m in messages), messages
+    assert any("itunes:explicit" in m for m in messages) and any("podcast:guid" in m for m in messages)
+    assert max(len(line) for m in messages for line in m.splitlines()) < 400
