@@ -9,14 +9,21 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test serve clean system-deps
 
+# Pango (for the worksheet PDFs) is installed when missing, as root; otherwise the site is built
+# without the PDFs and the one command that adds them is printed.
 site: $(STAMP)
-	$(VENV)/bin/mkdocs build --strict
+	@if scripts/install-system-deps site; then \
+	  $(VENV)/bin/mkdocs build --strict; \
+	else \
+	  echo "make site: building the site without the worksheet PDFs for now (run the command above, then make site again)" >&2; \
+	  PODSITE_WORKSHEET_PDF=false $(VENV)/bin/mkdocs build --strict; \
+	fi
 
 test: $(STAMP) system-deps
 	$(VENV)/bin/python -m pytest
 
 system-deps:
-	scripts/install-system-deps
+	scripts/install-system-deps test
 
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve

@@ -10,6 +10,7 @@ only ever changes how long a build takes, never what it returns.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import traceback
 from dataclasses import dataclass, replace
@@ -22,10 +23,17 @@ from .errors import PodsiteError, Report, Severity
 from .ingest import attachments, download
 from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
-from .site import i18n, listening_pages, site_urls, worksheet_pages
+from .site import i18n, links, listening_pages, site_urls, worksheet_pages
 from .site.cache import build_site_cached
 from .site.merge import leave_out, merge
-from .site.render import PathError, RenderOptions, make_environment, render_site
+from .site.render import (
+    PathError,
+    RenderOptions,
+    episode_path,
+    make_environment,
+    render_site,
+    virtue_path,
+)
 from .sources import files
 from .sources.notes import parse_note, parse_virtue
 from .sources.pins import parse_pins
@@ -62,6 +70,7 @@ class Settings:
     fetch_allow_hosts: tuple[str, ...] = ()  # private/loopback hosts a feed may name (guard.py)
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
     site_url: str = ""  # MkDocs' site_url: canonical URLs; feed URLs under it become relative
+    feed_from_env: str = ""  # the PODCAST_FEED value `feed` was made from, as typed ("" = feed_url)
     language: str = ""  # mkdocs.yml's theme.language; "" = the feed's <language> decides
     locale_dir: str = ""  # the project's own interface catalogs, searched before podsite's
     feed_blocked: str = "hide"  # items with itunes:block / podcast:block yes: "hide" or "show"
@@ -102,7 +111,7 @@ def load_feed(settings: Settings) -> tuple[download.FetchResult, str]:
     """The feed's bytes and how messages name it: read from a file, or downloaded with the
     last good copy as the fallback."""
     if not download.is_url(settings.feed):
-        feed_bytes, shown = files.load_feed_file(settings.feed, settings.root)
+        feed_bytes, shown = files.load_feed_file(settings.feed, settings.root, settings.feed_from_env)
         return download.FetchResult(feed_bytes, "", (), True), shown
     return download.fetch_feed(settings.feed, settings.root / settings.feed_cache_dir,
                                feed_options(settings), _episode_counter(settings),
@@ -178,12 +187,19 @@ def build_catalog(sources: files.Sources, settings: Settings, report: Report) ->
     virtues = [v for path, text in sources.virtues if (v := parse_virtue(text, path, report))]
     if feed is None:
         return None
-    # A note that failed to parse would only add "no show notes" noise for its own episode.
+    # A note that failed to parse would only add "no show notes" noise for its own episode, and a
+    # virtue file that failed an "unknown virtue" error for every note that names it.
     missing = None if broken_notes else settings.notes_missing
+    unreadable = virtue_file_ids(sources) - {v.id for v in virtues}
     pins = parse_pins(sources.urls[1], sources.urls[0], report) if sources.urls else None
-    catalog = merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
+    catalog = merge(feed, notes, virtues, report, missing, settings.notes_dir, pins, unreadable)
     return leave_out(catalog, settings.feed_blocked == "hide", settings.feed_without_audio == "hide",
                      report)
+
+
+def virtue_file_ids(sources: files.Sources) -> frozenset[str]:
+    """The ids the virtue files name (`courage.md` -> courage), read or not."""
+    return frozenset(path.rsplit("/", 1)[-1].removesuffix(".md") for path, _ in sources.virtues)
 
 
 def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
@@ -191,7 +207,7 @@ def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
     report = Report()
     catalog = build_catalog(sources, settings, report)
     sheets = worksheet_pages.parse_worksheets(sources.worksheets, catalog.virtues if catalog else None,
-                                              report)
+                                              report, virtue_file_ids(sources))
     if catalog is None or report.errors:
         return {}, report
     interface = load_interface(settings, catalog.podcast, report)
@@ -282,3 +298,31 @@ def build_from(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
 def fail_on_errors(report: Report) -> None:
     if report.errors:
         raise PodsiteError(report.errors)
+
+
+def link_problems(sources: files.Sources, settings: Settings, pages: dict, docs_dir: Path | None,
+                  catalog: Catalog | None = None) -> tuple[list, list[tuple[str, str]]]:
+    """Links in show notes and virtue pages that lead nowhere, at their file and line, and the
+    (generated page, link) pairs they are (MkDocs would report those at the generated page).
+    Without a `catalog`, one is made only when some link names no note or virtue file (merging
+    a large show costs a few tenths of a second, most rebuilds need none)."""
+    report = Report()
+    if catalog is None:
+        if links.all_name_content_files(dict(sources.notes) | dict(sources.virtues)):
+            return [], []
+        catalog = build_catalog(sources, settings, Report())  # the parsed feed is cached
+    if catalog is None:
+        return [], []
+    targets = {e.note.path: episode_path(e) for e in catalog.episodes if e.note}
+    targets.update({v.origin.path: virtue_path(v) for v in catalog.virtues})
+    # with errors elsewhere nothing was generated: the pages a link may name are known anyway
+    site_pages = set(pages) | set(targets.values()) | {"index.md", "episodes/index.md",
+                                                       "virtues/index.md"}
+    site_pages.update(f"worksheets/{posixpath.basename(path).rsplit('.', 1)[0]}.md"
+                      for path, _ in sources.worksheets)
+    if docs_dir is not None and docs_dir.is_dir():
+        site_pages.update(files.display_path(p, docs_dir) for p in docs_dir.rglob("*.md"))
+    texts = dict(sources.notes) | dict(sources.virtues)
+    checked = [links.LinkSource(path, texts[path], page) for path, page in targets.items()]
+    reported = links.check_links(sorted(checked, key=lambda s: s.path), targets, site_pages, report)
+    return list(report.problems), reported

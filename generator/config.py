@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
 import warnings
 from pathlib import Path
 
+import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.exceptions import ConfigurationError
+from mkdocs.utils.yaml import yaml_load
 
 from .build import ENV_FEED, Settings
-from .errors import Severity
+from .errors import Problem, Severity
+from .ingest.download import is_url
+from .model import Origin
 
 
 class PositiveInt(c.Type):
@@ -119,7 +126,8 @@ class PodsiteConfig(base.Config):
 
     worksheet_pdf = c.Type(bool, default=True)
     """Also make a fillable PDF of each worksheet, in A4 and US Letter (needs WeasyPrint and the
-    Pango library: see README, Worksheets). `false` builds the worksheet pages without PDFs."""
+    Pango library: see README, Worksheets). `false` builds the worksheet pages without PDFs (or
+    set PODSITE_WORKSHEET_PDF=false for one build)."""
 
     urls_file = c.Type(str, default="content/urls.yml")
     """Pinned episode URLs (guid: slug), written by `podsite pin`, so that editing a title in the
@@ -153,9 +161,33 @@ class PodsiteConfig(base.Config):
     relative to mkdocs.yml), used before podsite's: to add a language or reword one (README,
     Languages). The site's language is `theme.language`, else the feed's `<language>`."""
 
+    def validate(self):
+        """MkDocs' validation, in `check_plugin_options`' words: `mkdocs.yml:LINE: ...`."""
+        failed, warnings = super().validate()
+        if not (failed or warnings) or not self.config_file_path:
+            return failed, warnings
+        path = Path(self.config_file_path)
+        ours = {p.message.split("'")[1]: str(p) for p in check_plugin_options(path, path.name)}
+        return ([(key, ours.get(key, message)) for key, message in failed],
+                [(key, ours.get(key, message)) for key, message in warnings])
+
+
+def _env_off(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("0", "false", "no", "off")
+
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def feed_from_env(value: str) -> str:
+    """PODCAST_FEED as a shell user means it: a path is relative to the current folder (not to
+    mkdocs.yml, as feed_url is), so `PODCAST_FEED=feed.xml mkdocs build -f site/mkdocs.yml` works."""
+    value = value.strip()
+    if not value or is_url(value):
+        return value
+    path = Path(os.path.expanduser(value))
+    return os.path.normpath(path if path.is_absolute() else Path.cwd() / path)
 
 
 def theme_language(config) -> str:
@@ -204,7 +236,8 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
     root = Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
     return Settings(
         root=root,
-        feed=os.environ.get(ENV_FEED) or plugin_config.feed_url,
+        feed=feed_from_env(os.environ.get(ENV_FEED, "")) or plugin_config.feed_url,
+        feed_from_env=os.environ.get(ENV_FEED, "").strip(),
         feed_cache_dir=plugin_config.feed_cache_dir,
         feed_timeout=float(plugin_config.feed_timeout),
         feed_deadline=float(plugin_config.feed_deadline),
@@ -220,7 +253,7 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         episodes_per_page=plugin_config.episodes_per_page,
         home_latest=plugin_config.home_latest,
         worksheet_dir=plugin_config.worksheet_dir,
-        worksheet_pdf=plugin_config.worksheet_pdf,
+        worksheet_pdf=plugin_config.worksheet_pdf and not _env_off("PODSITE_WORKSHEET_PDF"),
         cache_dir=plugin_config.cache_dir,
         urls_file=plugin_config.urls_file,
         directory_urls=directory_urls,
@@ -233,3 +266,110 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         language=language,
         locale_dir=plugin_config.locale_dir,
     )
+
+
+# --- The podsite options in mkdocs.yml, checked with their lines --------------------------------
+# MkDocs reports an unknown option only as a warning without a line ("Unrecognised configuration
+# name"), and a wrong type as "Expected type: <class 'int'> ...". `podsite check` says where and
+# what to write instead.
+
+_KINDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false", dict: "a mapping"}
+
+
+def _kind(option) -> str:
+    choices = getattr(option, "choices", None)
+    if choices:
+        return "one of " + ", ".join(str(c) for c in choices)
+    kind = getattr(option, "_type", None)
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if set(kinds) == {int, float}:
+        return "a number"
+    return " or ".join(_KINDS.get(k, getattr(k, "__name__", "?")) for k in kinds)
+
+
+def _option_error(option, value) -> str | None:
+    try:
+        option.validate(value)
+    except base.ValidationError as exc:
+        kind = getattr(option, "_type", None)
+        wrong_type = kind is not None and (not isinstance(value, kind) or
+                                           (isinstance(value, bool) and bool not in
+                                            (kind if isinstance(kind, tuple) else (kind,))))
+        if wrong_type or getattr(option, "choices", None):
+            return f"must be {_kind(option)}, not {value!r}"
+        return str(exc)
+    return None
+
+
+def _plugin_options(data) -> dict | None:
+    """The options of the podsite entry of a loaded mkdocs.yml (`plugins:` as a list or mapping)."""
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    if isinstance(plugins, dict):
+        entries = list(plugins.items())
+    elif isinstance(plugins, list):
+        entries = [next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None)
+                   for p in plugins]
+    else:
+        entries = []
+    for name, options in entries:
+        if name == "podsite":
+            return options if isinstance(options, dict) else {}
+    return None
+
+
+def _option_lines(text: str) -> dict[str, tuple[int, int]]:
+    """podsite option -> (line of its key, line of its value), 1-based, read from the YAML nodes."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)  # composing ignores unknown tags (!ENV)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    plugins = next((v for k, v in root.value if k.value == "plugins"), None)
+    pairs = []
+    if isinstance(plugins, yaml.SequenceNode):
+        pairs = [pair for item in plugins.value if isinstance(item, yaml.MappingNode)
+                 for pair in item.value]
+    elif isinstance(plugins, yaml.MappingNode):
+        pairs = plugins.value
+    for key, options in pairs:
+        if key.value == "podsite" and isinstance(options, yaml.MappingNode):
+            return {str(k.value): (k.start_mark.line + 1, v.start_mark.line + 1)
+                    for k, v in options.value}
+    return {}
+
+
+def check_plugin_options(config_file: Path, shown: str) -> list[Problem]:
+    """Every podsite option in `config_file` that is unknown (a warning, as in MkDocs, so
+    `--strict` fails) or has a wrong value (an error), at the line of the key or the value."""
+    try:
+        text = config_file.read_text(encoding="utf-8")
+        with config_file.open("rb") as stream:
+            data = yaml_load(stream)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ConfigurationError):
+        return []  # MkDocs reports these itself when it loads the file
+    options = _plugin_options(data)
+    if not options:
+        return []
+    lines = _option_lines(text)
+    schema = dict(PodsiteConfig._schema)
+    problems = []
+    for key, value in options.items():
+        key_line, value_line = lines.get(str(key), (None, None))
+        option = schema.get(key)
+        if option is None:
+            close = difflib.get_close_matches(str(key), schema, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(schema)}"
+            problems.append(Problem(Severity.WARNING, Origin(shown, key_line),
+                                    f"unknown podsite option {key!r} ({hint})"))
+        elif (error := _option_error(option, value)) is not None:
+            problems.append(Problem(Severity.ERROR, Origin(shown, value_line),
+                                    f"podsite option {key!r} {error}"))
+    return problems
+
+
+class OptionsFilter(logging.Filter):
+    """Drops MkDocs' own lines about podsite options while `check_plugin_options` reports them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Plugin 'podsite' option" not in record.getMessage()

@@ -269,8 +269,12 @@ class ShowNote:
     chapters: tuple[Chapter, ...] = ()  # front matter `chapters:`
     people: tuple[Person, ...] = ()  # front matter `people:`
 
-    def line_of(self, key: str) -> int | None:
-        return dict(self.key_lines).get(key, self.origin.line)
+    def line_of(self, key: str, index: int | None = None) -> int | None:
+        """The line of a key, or of the `index`th item of its list (`key_lines` has "virtues.1")."""
+        lines = dict(self.key_lines)
+        if index is not None and f"{key}.{index}" in lines:
+            return lines[f"{key}.{index}"]
+        return lines.get(key, self.origin.line)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 from mkdocs.utils.meta import get_data
 
-from .build import build_from, feed_language, keep_feed, load_interface, load_sources
+from .build import (
+    build_from,
+    feed_language,
+    keep_feed,
+    link_problems,
+    load_interface,
+    load_sources,
+)
 from .config import PodsiteConfig, material_language, settings_from, theme_html_lang, theme_language
 from .errors import PodsiteError, Report, Severity
 from .site import export, i18n, nav, notes_html, rawhtml, writer
@@ -43,6 +50,23 @@ def feed_link(pages: dict[str, str | bytes]) -> str:
     if not isinstance(home, str):
         return ""
     return str(get_data(home)[1].get("podsite_feed") or "")
+
+
+class ReportedLinks(logging.Filter):
+    """Drops MkDocs' "Doc file 'episodes/x.md' contains a link ..." for links podsite has
+    reported already at the show notes' own file and line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reported: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Doc file '") and
+                    any(message.startswith(said) for said in self.reported))
+
+
+LINK_FILTER = ReportedLinks()  # one for the process: `mkdocs serve` makes a plugin per rebuild
 
 
 class PodsitePlugin(BasePlugin[PodsiteConfig]):
@@ -71,6 +95,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls,
                                       theme_html_lang(language, config.theme.dirs) if language else "",
                                       site_url=config.site_url)
+        logging.getLogger("mkdocs.structure.pages").addFilter(LINK_FILTER)  # once: same object
         self._check_layout(config)
         self.early_sources = None
         if not self.settings.language:
@@ -118,6 +143,11 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             pages, report = build_from(sources, self.settings)
         except PodsiteError as exc:
             self._abort(config, [str(p) for p in exc.problems])
+        if not report.errors:  # links that lead nowhere, at the notes' own lines (as podsite check)
+            found, pairs = link_problems(sources, self.settings, pages, Path(config.docs_dir))
+            report.problems.extend(found)
+            LINK_FILTER.reported = {f"Doc file '{page}' contains a link '{raw}'"
+                                   for page, raw in pairs}
         for problem in report.problems:
             if problem.severity is Severity.INFO:
                 log.info(str(problem))
@@ -227,5 +257,6 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             writer.discard(config.site_dir)
 
     def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.structure.pages").removeFilter(LINK_FILTER)
         if self.warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)

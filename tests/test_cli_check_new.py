@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from conftest import edit
 
 from generator.commands.cli import main
+from generator.config import PodsiteConfig
 
 NOTE_8 = "content/episodes/008-auditing-alliances.md"
 MISSING_9 = ("info: content/feed.xml:19: episode 'Questions worth asking your sceptics' has no show "
@@ -57,10 +60,10 @@ def test_links_that_lead_nowhere_are_warnings_with_their_line(project):
         "'007-building-alliances.md'?)",
         f"warning: {NOTE_8}:22: link to '../virtues/bravery.md' leads nowhere: no show notes, "
         "virtue or page is at content/virtues/bravery.md (link to a show-notes or virtue file "
-        "relative to this one, e.g. ../virtues/courage.md)",
+        "relative to this one, e.g. ../virtues/alliances.md)",
         f"warning: {NOTE_8}:28: link to '../episodes/missing.md' leads nowhere: no show notes, "
         "virtue or page is at content/episodes/missing.md (link to a show-notes or virtue file "
-        "relative to this one, e.g. ../virtues/courage.md)",
+        "relative to this one, e.g. 001-why-virtues.md)",
         "0 errors, 3 warnings; 44 pages would be generated"]
     assert podsite(project, "check", "--strict").exit_code == 1
 
@@ -196,3 +199,71 @@ def test_check_summary_lists_the_episodes_that_need_notes_with_their_command(pro
         "`content/episodes/008-auditing-your-alliances.md`\n\n")
     assert podsite(project, "new", "8").stdout.startswith(
         "wrote content/episodes/008-auditing-your-alliances.md ")
+
+
+@pytest.mark.parametrize("line, severity, message", [
+    ("episode_per_page: 20", "warning",
+     "unknown podsite option 'episode_per_page' (did you mean 'episodes_per_page'?)"),
+    ("colour: blue", "warning",
+     f"unknown podsite option 'colour' (known: {', '.join(k for k, _ in PodsiteConfig._schema)})"),
+    ("episodes_per_page: ten", "error", "podsite option 'episodes_per_page' must be a whole number, not 'ten'"),
+    ("episodes_per_page: 0", "error",
+     "podsite option 'episodes_per_page' must be a whole number of at least 1, not 0"),
+    ("episodes_per_page: true", "error",
+     "podsite option 'episodes_per_page' must be a whole number, not True"),
+    ("feed_offline: sometimes", "error", "podsite option 'feed_offline' must be true or false, not 'sometimes'"),
+    ("feed_timeout: soon", "error", "podsite option 'feed_timeout' must be a number, not 'soon'"),
+    ("notes_missing: warning", "error", "podsite option 'notes_missing' must be one of warn, info, "
+                                        "not 'warning'"),
+    ("feed_url:\n        - content/feed.xml", "error",
+     "podsite option 'feed_url' must be text, not ['content/feed.xml']"),
+])
+def test_check_reports_podsite_options_at_their_line(project, line, severity, message):
+    """MkDocs fails `build --strict` on these; check fails too, at the line, with the fix."""
+    edit(project / "mkdocs.yml", "      episodes_per_page: 20", f"      {line}")
+    at = 39 if "\n" in line else 38  # the line of the value, where the mistake is
+    result = podsite(project, "check", "--strict", "--format", "github")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{severity}: mkdocs.yml:{at}: {message}"
+    assert result.stdout.splitlines()[0] == f"::{severity} file=mkdocs.yml,line={at}::{message}"
+    assert result.stderr.count("podsite' option") == 0  # not MkDocs' own line about it as well
+
+
+def test_mkdocs_build_names_the_line_of_a_podsite_option_too(project):
+    from conftest import mkdocs
+    edit(project / "mkdocs.yml", "      episodes_per_page: 20", "      episode_per_page: 20")
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 1
+    assert ("WARNING -  Config value 'plugins': Plugin 'podsite' option 'episode_per_page': "
+            "mkdocs.yml:38: unknown podsite option 'episode_per_page' (did you mean "
+            "'episodes_per_page'?)") in result.stderr
+
+
+def test_other_commands_stop_at_a_wrong_option(project):
+    edit(project / "mkdocs.yml", "      episodes_per_page: 20", "      episodes_per_page: ten")
+    result = podsite(project, "new", "latest")
+    assert result.exit_code == 1
+    assert result.stderr == ("error: mkdocs.yml:38: podsite option 'episodes_per_page' must be a "
+                             "whole number, not 'ten'\n")
+
+
+@pytest.mark.parametrize("link, hint", [
+    # a typo of the linking file's own name: never "did you mean" itself
+    ("008-auditing-aliances.md", "did you mean '007-building-alliances.md'?"),
+    # two files share the name: the one in the folder the link points into
+    ("../virtues/courag.md", "did you mean '../virtues/courage.md'?"),
+    ("courag.md", "did you mean 'courage.md'?"),
+    # no close name: an example that exists in this project
+    ("../virtues/bravery.md", "link to a show-notes or virtue file relative to this one, e.g. "
+                              "../virtues/alliances.md"),
+])
+def test_check_suggests_a_file_that_exists_and_is_not_the_linking_one(project, link, hint):
+    (project / "content/episodes/courage.md").write_text(
+        "---\nguid: sbs-2026-009\n---\nNotes named like a virtue.\n")
+    edit(project / NOTE_8, "[the four packs](007-building-alliances.md)", f"[x]({link})")
+    result = podsite(project, "check")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and warnings[0].endswith(f"({hint})"), warnings
+    suggested = re.search(r"'([^']+)'\?|e\.g\. (\S+)\)$", warnings[0])
+    target = (project / NOTE_8).parent / (suggested.group(1) or suggested.group(2))
+    assert target.is_file() and target.resolve() != (project / NOTE_8).resolve()

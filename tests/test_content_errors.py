@@ -50,12 +50,63 @@ def test_unknown_virtue_names_the_line_and_the_known_ones():
     assert pages == {}
 
 
-def test_malformed_front_matter_points_at_the_broken_line():
-    note = ("content/episodes/001-first.md", "---\nguid: ep-1\nvirtues: [courage\ntitle: x\n---\nHi.\n")
+@pytest.mark.parametrize("front, line, message", [
+    ("guid: ep-1\nvirtues: [courage\ntitle: x\n", 3, "has a '[' on this line that is never closed "
+                                                    "(end the list with ']')"),
+    ("guid: ep-1\nslug: x\nvirtues: [courage, alliances\n", 4, "has a '[' on this line that is never "
+                                                              "closed (end the list with ']')"),
+    ("guid: ep-1\nchapters:\n  - {start: \"0:00\", title: Hi\n  - {start: \"1:00\", title: Yo}\n", 4,
+     "has a '{' on this line that is never closed (end the mapping with '}')"),
+    ("guid: ep-1\ndescription: \"An unclosed quote\nslug: x\n", 3,
+     "has a double quote on this line that is never closed (end the text with another one)"),
+    ("guid: ep-1\ndescription: 'It is\n", 3,
+     "has a single quote on this line that is never closed (end the text with another one)"),
+])
+def test_an_unclosed_bracket_or_quote_is_reported_where_it_opens(front, line, message):
+    """Not at the closing '---' or the next key, where YAML gives up."""
+    note = ("content/episodes/001-first.md", f"---\n{front}---\nHi.\n")
     _, problems = run(note, GOOD_NOTE_2)
-    assert problems == ["error: content/episodes/001-first.md:4: front matter is not valid YAML: "
-                        "expected ',' or ']', but got ':' (check the indentation and quote values "
+    assert problems == [f"error: content/episodes/001-first.md:{line}: front matter {message}"]
+
+
+def test_malformed_front_matter_points_at_the_broken_line():
+    note = ("content/episodes/001-first.md", "---\nguid: ep-1\ndescription: Why: a list\n---\nHi.\n")
+    _, problems = run(note, GOOD_NOTE_2)
+    assert problems == ["error: content/episodes/001-first.md:3: front matter is not valid YAML: "
+                        "mapping values are not allowed here (check the indentation and quote values "
                         "that contain ':')"]
+
+
+@pytest.mark.parametrize("text", [
+    "guid: ep-1\nvirtues: [courage]\n---\n\nNotes.\n",
+    "\ufeffguid: ep-1\n---\nNotes.\n",
+    "episode: 1\n\nvirtues: [courage]\n\nNotes.\n",
+])
+def test_front_matter_without_its_opening_fence_is_an_error(text):
+    note = ("content/episodes/001-first.md", text)
+    pages, problems = run(note, GOOD_NOTE_2)
+    key = text.lstrip("\ufeff").split(":")[0]
+    assert problems == [f"error: content/episodes/001-first.md:1: '{key}:' on the first line looks "
+                        "like front matter, but the line '---' that opens it is missing (add a line "
+                        "with just '---' above it)"]
+    assert pages == {}
+
+
+@pytest.mark.parametrize("text", [
+    "Notes that start with prose.\n\n---\n\nA thematic break.\n",
+    "Note: this episode was recorded live.\n\n---\n",  # 'Note' is no front-matter key
+    "guid: a word about guids, in prose.\n\nMore prose.\n",  # no '---', no second key
+])
+def test_notes_that_merely_start_with_a_colon_are_notes(text):
+    _, problems = run(("content/episodes/001-first.md", text), GOOD_NOTE_2)
+    assert problems == []
+
+
+def test_unknown_virtue_in_a_block_list_names_its_own_line():
+    note = ("content/episodes/001-first.md", "---\nguid: ep-1\nvirtues:\n  - courage\n  - alliance\n---\nHi.\n")
+    _, problems = run(note, GOOD_NOTE_2)
+    assert problems == ["error: content/episodes/001-first.md:5: unknown virtue 'alliance' "
+                        "(known: alliances, courage, resilience)"]
 
 
 def test_front_matter_without_closing_fence():
@@ -126,14 +177,26 @@ def test_two_notes_for_one_episode():
     a = ("content/episodes/a.md", "---\nguid: ep-2\n---\nA\n")
     b = ("content/episodes/b.md", "---\nguid: ep-2\n---\nB\n")
     _, problems = run(a, b, ("content/episodes/001.md", "x\n"))
-    assert problems == ["error: content/episodes/b.md:1: episode 'Second wind' already has notes in "
-                        "content/episodes/a.md (merge the two files into one)"]
+    assert problems == ["error: content/episodes/b.md:2: episode 'Second wind' already has notes in "
+                        "content/episodes/a.md:2 (merge the two files into one)"]
+
+
+def test_two_notes_for_one_episode_by_guid_number_and_file_name():
+    a = ("content/episodes/001-a.md", "---\n# about the first\nguid: ep-1\n---\nA\n")
+    b = ("content/episodes/b.md", "---\nslug: b\nepisode: 1\n---\nB\n")
+    c = ("content/episodes/001-c.md", "Just notes.\n")
+    _, problems = run(a, b, c, GOOD_NOTE_2)
+    assert problems == [
+        "error: content/episodes/001-c.md:1: episode 'First steps' already has notes in "
+        "content/episodes/001-a.md:3 (merge the two files into one)",
+        "error: content/episodes/b.md:3: episode 'First steps' already has notes in "
+        "content/episodes/001-a.md:3 (merge the two files into one)"]
 
 
 def test_unknown_front_matter_key_is_a_warning():
-    note = ("content/episodes/001-first.md", "---\nguid: ep-1\nvirtue: courage\n---\nHi.\n")
+    note = ("content/episodes/001-first.md", "---\nguid: ep-1\ncolour: blue\n---\nHi.\n")
     _, problems = run(note, GOOD_NOTE_2)
-    assert problems == ["warning: content/episodes/001-first.md:3: unknown front matter key 'virtue' "
+    assert problems == ["warning: content/episodes/001-first.md:3: unknown front matter key 'colour' "
                         "(known: guid, episode, virtues, slug, description, chapters, people)"]
 
 
@@ -149,8 +212,8 @@ def test_all_problems_are_reported_together():
     bad_yaml = ("content/episodes/002-second.md", "---\nguid: [ep-2\n---\n")
     _, problems = run(bad_virtue, bad_yaml)
     assert problems == [
-        "error: content/episodes/002-second.md:3: front matter is not valid YAML: expected ',' or "
-        "']', but got '<stream end>' (check the indentation and quote values that contain ':')",
+        "error: content/episodes/002-second.md:2: front matter has a '[' on this line that is never "
+        "closed (end the list with ']')",
         "error: content/episodes/001-first.md:3: unknown virtue 'bravery' "
         "(known: alliances, courage, resilience)",
     ]
@@ -220,3 +283,33 @@ def test_a_virtue_file_named_index_is_refused():
                                              notes_missing=Severity.INFO))
     assert [str(p) for p in report.errors] == [
         "content/virtues/index.md: virtue file name 'index' is the URL of the virtue list (rename the file)"]
+
+
+@pytest.mark.parametrize("front, expected", [
+    ("titel: Courage", "error: content/virtues/courage.md:2: unknown front matter key 'titel' (did "
+                       "you mean 'title'? it is required)"),
+    ("Title: Courage", "error: content/virtues/courage.md:2: unknown front matter key 'Title' (did "
+                       "you mean 'title'? it is required)"),
+    ("summary: Brave", "error: content/virtues/courage.md:1: virtue has no 'title' in its front "
+                       "matter (add e.g. title: Courage)"),
+    ("title: [Courage, Bravery]", "error: content/virtues/courage.md:2: 'title' must be a single "
+                                  "value, not a list"),
+])
+def test_a_broken_virtue_file_is_one_error_not_one_per_episode_naming_it(front, expected):
+    virtues = (("content/virtues/courage.md", f"---\n{front}\n---\nBrave.\n"),) + VIRTUES[:1]
+    notes = (("content/episodes/001-first.md", "---\nguid: ep-1\nvirtues: [courage]\n---\nHi.\n"),
+             ("content/episodes/002-second.md", "---\nguid: ep-2\nvirtues: [courage, alliances]\n---\n"))
+    worksheet = ("content/worksheets/courage.yml", "title: Brave steps\nsections:\n  - title: One\n"
+                                                   "    fields:\n      - line: A step\n")
+    sources = Sources(FEED, "content/feed.xml", notes, virtues, (worksheet,))
+    pages, report = build_site(sources, Settings(root=ROOT, feed="content/feed.xml",
+                                                 worksheet_pdf=False))
+    assert [f"{p.severity.value}: {p}" for p in report.problems] == [expected]
+    assert pages == {}
+
+
+def test_a_misspelt_key_suggests_the_known_one():
+    note = ("content/episodes/001-first.md", "---\nguid: ep-1\nvirtue: courage\n---\nHi.\n")
+    _, problems = run(note, GOOD_NOTE_2)
+    assert problems == ["warning: content/episodes/001-first.md:3: unknown front matter key 'virtue' "
+                        "(did you mean 'virtues'?)"]

@@ -114,16 +114,33 @@ def test_front_matter_chapters_and_people():
 
 
 def test_front_matter_mistakes_name_the_line():
+    """The line of the value that is wrong: the chapter's own line, not the `chapters:` key."""
     text = ('---\nguid: ep-1\nchapters:\n  - {start: "soon", title: Start}\n  - {start: "1:00"}\n'
+            '  - title: Block style\n    start: "7:xx"\n  - 42\n'
             'people: Ana\n---\nBody\n')
     report = Report()
     assert parse_note(text, "content/episodes/001.md", report) is None
     assert [str(p) for p in report.errors] == [
-        "content/episodes/001.md:3: chapter 1 has no valid start time ('soon'; write MM:SS or "
+        "content/episodes/001.md:4: chapter 1 has no valid start time ('soon'; write MM:SS or "
         'HH:MM:SS, quoted, e.g. start: "12:30")',
-        "content/episodes/001.md:3: chapter 2 has no title (add title: ...)",
-        "content/episodes/001.md:6: 'people' must be a list (e.g. people: [{name: Ana Ruiz, role: host}])",
+        "content/episodes/001.md:5: chapter 2 has no title (add title: ...)",
+        "content/episodes/001.md:7: chapter 3 has no valid start time ('7:xx'; write MM:SS or "
+        'HH:MM:SS, quoted, e.g. start: "12:30")',
+        "content/episodes/001.md:8: chapter 4 must be 'start' and 'title' (e.g. - {start: \"12:30\", "
+        "title: Naming})",
+        "content/episodes/001.md:9: 'people' must be a list (e.g. people: [{name: Ana Ruiz, role: host}])",
     ]
+
+
+def test_people_mistakes_name_the_line_of_the_person():
+    text = ('---\nguid: ep-1\npeople:\n  - {name: Ana Ruiz}\n  - role: guest\n    url: https://x.example/\n'
+            '  - name: Sam\n    image: sam.png\n---\n')
+    report = Report()
+    assert parse_note(text, "content/episodes/001.md", report) is None
+    assert [str(p) for p in report.errors] == [
+        "content/episodes/001.md:5: person 2 has no name (e.g. - {name: Ana Ruiz, role: guest})",
+        "content/episodes/001.md:8: person 3: 'sam.png' is not a web address (write a full "
+        "https://... URL)"]
 
 
 def test_front_matter_links_must_be_web_addresses():
@@ -132,9 +149,9 @@ def test_front_matter_links_must_be_web_addresses():
     report = Report()
     assert parse_note(text, "content/episodes/001.md", report) is None
     assert [str(p) for p in report.errors] == [
-        "content/episodes/001.md:3: chapter 1: 'javascript:alert(1)' is not a web address (write a "
+        "content/episodes/001.md:4: chapter 1: 'javascript:alert(1)' is not a web address (write a "
         "full https://... URL)",
-        "content/episodes/001.md:5: person 1: 'www.example.org' is not a web address (write a full "
+        "content/episodes/001.md:6: person 1: 'www.example.org' is not a web address (write a full "
         "https://... URL)"]
 
 
@@ -299,6 +316,36 @@ def test_an_html_transcript_is_searched_as_one_untimed_passage(tmp_path, server)
     assert data["episodes"] == [{"title": "Two", "anchors": False, "url": "two/",
                                  "p": [[None, "", "Ana: Fish & chips More"]]}]
     assert "<script>" not in pages["transcripts/two.md"] and "Fish &amp; chips" in pages["transcripts/two.md"]
+
+
+@pytest.mark.parametrize("body, paragraphs", [
+    (b"Ana: Welcome back.\nIt is good to be here.\n\nSam: Thanks.\r\n\r\nA line nobody says.\n",
+     [[None, "Ana", "Welcome back. It is good to be here."], [None, "Sam", "Thanks."],
+      [None, "", "A line nobody says."]]),
+    (b"One line a paragraph.\nAnd another.\n", [[None, "", "One line a paragraph."],
+                                                 [None, "", "And another."]]),
+])
+def test_a_plain_text_transcript_is_shown_as_paragraphs(tmp_path, server, body, paragraphs):
+    """podcast:transcript type="text/plain": untimed paragraphs, never dropped silently."""
+    files, base, _ = server
+    (files / "2.txt").write_bytes(body)
+    feed = FEED.format(base=base).replace('url="' + base + '2.srt" type="application/x-subrip"',
+                                          'url="' + base + '2.txt" type="text/plain; charset=utf-8"')
+    pages, report = generate(_project(tmp_path, feed))
+    assert not report.errors, [str(p) for p in report.errors]
+    data = json.loads(pages["transcripts/search.json"])
+    assert data["episodes"][0]["p"] == paragraphs
+    page = pages["transcripts/two.md"]
+    assert '<p id="p-1"><strong class="podsite-speaker">Ana:</strong> Welcome back.' in page or \
+        '<p id="p-1">One line a paragraph.</p>' in page
+    assert "podsite-time" not in page  # untimed: no timestamps that would seek to 0:00
+
+
+def test_an_empty_plain_text_transcript_is_a_warning():
+    report = Report()
+    assert parse_transcript(b"\n \n", "txt", "https://cast.example/2.txt", report) is None
+    assert [str(p) for p in report.warnings] == [
+        "https://cast.example/2.txt: transcript is empty; the episode is shown without it"]
 
 
 def _feed_linking(base: str, names: list[str]):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import edit, mkdocs, without_people_or_transcripts
+from conftest import BIN, edit, mkdocs, without_people_or_transcripts
 
 SAMPLE_TITLES = re.findall(r"<item>\s*<title>([^<]+)</title>",
                            (Path(__file__).parent.parent / "content/feed.xml").read_text())
@@ -135,12 +137,45 @@ def test_podcast_feed_environment_variable_overrides_mkdocs_yml(project, tmp_pat
     assert "A title only the other feed has" in page.read_text()
 
 
-def test_missing_feed_file_is_a_clear_error(project):
-    result = mkdocs(project, "build", env={"PODCAST_FEED": "content/nope.xml"})
+def _mkdocs_in(cwd, *args, env):
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}
+    return subprocess.run([str(BIN / "mkdocs"), *args], cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_podcast_feed_is_read_from_the_current_folder(project, tmp_path):
+    """As a shell user expects: `PODCAST_FEED=feed.xml mkdocs build -f project/mkdocs.yml`."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "feed.xml").write_text((project / "content/feed.xml").read_text().replace(
+        "Questions worth asking your sceptics", "A title only the other feed has"))
+    result = _mkdocs_in(elsewhere, "build", "-f", str(project / "mkdocs.yml"),
+                        env={"PODCAST_FEED": "feed.xml"})
+    assert result.returncode == 0, result.stderr
+    page = project / "site/episodes/questions-worth-asking-your-sceptics/index.html"
+    assert "A title only the other feed has" in page.read_text()
+
+
+@pytest.mark.parametrize("value", ["nope.xml", "../nope.xml", "content"])
+def test_missing_feed_file_from_podcast_feed_says_where_it_looked(project, value):
+    result = mkdocs(project, "build", env={"PODCAST_FEED": value})
     assert result.returncode == 1
-    assert ("content/nope.xml: feed file not found (set feed_url in mkdocs.yml or PODCAST_FEED "
-            "to the podcast's feed)") in result.stderr
+    looked = (project / value).resolve()
+    shown = value if not value.startswith("..") else str(looked)
+    what = "is a folder, not a feed file" if value == "content" else "not found"
+    assert (f"{shown}: feed file {what}: looked for {looked} (from PODCAST_FEED={value}, read "
+            "relative to the current folder; set PODCAST_FEED to the feed's path or URL, or unset "
+            "it to use feed_url in mkdocs.yml)") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_missing_feed_file_from_mkdocs_yml_says_where_it_looked(project):
+    edit(project / "mkdocs.yml", "feed_url: content/feed.xml", "feed_url: content/fed.xml")
+    result = mkdocs(project, "build")
+    assert result.returncode == 1
+    assert (f"content/fed.xml: feed file not found: looked for {project.resolve()}/content/fed.xml "
+            "(from feed_url in mkdocs.yml, relative to mkdocs.yml; set it, or PODCAST_FEED, to the "
+            "podcast's feed)") in result.stderr
 
 
 def test_hand_written_page_clashing_with_a_generated_one(project):
@@ -349,3 +384,47 @@ def test_structured_data_and_the_feed_link_are_in_every_pages_head(project):
         assert "<" not in text
     allies = json.loads(head_of(site / "episodes/building-alliances-the-four-packs/index.html").json_ld[0][1])
     assert allies["name"] == "Allies \U0001f91d </script> & friends"  # U+2028 is whitespace
+
+
+def test_podsite_worksheet_pdf_false_builds_without_pdfs(project):
+    """What `make site` does on a machine without Pango (and no root to install it)."""
+    result = mkdocs(project, "build", "--strict", env={"PODSITE_WORKSHEET_PDF": "false"})
+    assert result.returncode == 0, result.stderr
+    assert (project / "site/worksheets/alliances/index.html").is_file()
+    assert list((project / "site").rglob("*.pdf")) == []
+    assert "alliances-a4.pdf" not in (project / "site/worksheets/alliances/index.html").read_text()
+
+
+def test_make_site_installs_only_what_the_site_needs():
+    """`make site` asks install-system-deps for Pango alone; `make test` for the rest as well."""
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
+    assert "scripts/install-system-deps site" in makefile
+    assert "PODSITE_WORKSHEET_PDF=false $(VENV)/bin/mkdocs build --strict" in makefile
+    script = Path(__file__).resolve().parent.parent / "scripts/install-system-deps"
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    wrong = subprocess.run([str(script), "everything"], capture_output=True, text=True)
+    assert (wrong.returncode, wrong.stderr) == (2, f"usage: {script} [site|test]\n")
+
+
+BROKEN_LINK = ("content/episodes/008-auditing-alliances.md:6: link to '007-building-aliances.md' "
+               "leads nowhere: no show notes, virtue or page is at "
+               "content/episodes/007-building-aliances.md (did you mean '007-building-alliances.md'?)")
+
+
+def test_a_link_that_leads_nowhere_names_the_notes_file_and_line(project):
+    """Not the generated page (episodes/auditing-your-alliances.md) MkDocs would name."""
+    note = project / "content/episodes/008-auditing-alliances.md"
+    edit(note, "(007-building-alliances.md)", "(007-building-aliances.md)")
+    (project / "site").mkdir()
+    (project / "site/index.html").write_text("the last good site")
+    strict = mkdocs(project, "build", "--strict")
+    assert strict.returncode == 1
+    assert f"WARNING -  podsite: {BROKEN_LINK}" in strict.stderr
+    assert "Doc file 'episodes/auditing-your-alliances.md' contains a link" not in strict.stderr
+    assert (project / "site/index.html").read_text() == "the last good site"
+
+    relaxed = mkdocs(project, "build")
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert relaxed.stderr.count("leads nowhere") == 1  # once, at the notes' line
+    assert "contains a link '007-building-aliances.md'" not in relaxed.stderr
+    assert f"WARNING -  podsite: {BROKEN_LINK}" in relaxed.stderr

@@ -98,9 +98,8 @@ def test_a_title_slug_never_takes_a_former_or_departed_url():
 
 
 @pytest.mark.parametrize("urls, expected", [
-    ("ep-1: [first-steps\n", "content/urls.yml:2: not valid YAML: expected ',' or ']', but got "
-     "'<stream end>' (each line is 'guid: slug'; quote a guid that contains ': ' or starts with a "
-     "special character)"),
+    ("ep-1: [first-steps\n", "content/urls.yml:1: the file has a '[' on this line that is never "
+     "closed (end the list with ']')"),
     ("- first-steps\n", "content/urls.yml:1: must be a list of 'guid: slug' lines (found something else)"),
     ("ep-1: First Steps!\n", "content/urls.yml:1: 'First Steps!' is not a slug (use lower-case "
      "letters, digits and single hyphens, e.g. 'building-alliances')"),

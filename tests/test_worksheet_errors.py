@@ -73,8 +73,8 @@ def test_a_good_worksheet_becomes_records_with_form_names():
 CASES = {
     "yaml syntax": (
         "title: Brave\nsections:\n  - title: [unclosed\n",
-        ["error: content/worksheets/courage.yml:4: not valid YAML: expected ',' or ']', but got '<stream end>' "
-         "(check the indentation and quote text that contains ': ' or starts with a special character)"]),
+        ["error: content/worksheets/courage.yml:3: the file has a '[' on this line that is never "
+         "closed (end the list with ']')"]),
     "empty file": (
         "",
         ["error: content/worksheets/courage.yml:1: worksheet file is empty (add a title and sections; "

@@ -10,17 +10,13 @@ even when other problems stopped the build, so one run lists everything.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import build
 from ..errors import PodsiteError, Problem, Report, Severity
 from ..ingest.cache import parse_feed_cached
-from ..site import links
 from ..site.merge import in_feed_order, new_command, note_file
-from ..site.render import episode_path, virtue_path
-from ..sources.files import display_path
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,8 @@ def check_project(settings: build.Settings, docs_dir: Path | None = None,
         return CheckResult(tuple(exc.problems), 0)
     pages, report = build.build_from(sources, settings)
     catalog = build.build_catalog(sources, settings, Report())  # parsed feed comes from the cache
-    problems = list(report.problems) + _link_problems(sources, settings, pages, docs_dir, catalog)
+    problems = list(report.problems) + build.link_problems(sources, settings, pages, docs_dir,
+                                                           catalog)[0]
     result = CheckResult(tuple(problems), len(pages), _needs_notes(catalog, settings, sources))
     if not result.failed(strict):
         build.keep_feed(settings, sources)
@@ -98,22 +95,3 @@ def _needs_notes(catalog, settings: build.Settings, sources) -> tuple[str, ...]:
     return tuple(f"- {e.title}: `{new_command(e, catalog.episodes)}` starts "
                  f"`{note_file(e, settings.notes_dir)}`"
                  for e in in_feed_order(without, feed))
-
-
-def _link_problems(sources, settings: build.Settings, pages: dict, docs_dir: Path | None, catalog):
-    report = Report()
-    if catalog is None:
-        return []
-    targets = {e.note.path: episode_path(e) for e in catalog.episodes if e.note}
-    targets.update({v.origin.path: virtue_path(v) for v in catalog.virtues})
-    # with errors elsewhere nothing was generated: the pages a link may name are known anyway
-    site_pages = set(pages) | set(targets.values()) | {"index.md", "episodes/index.md",
-                                                       "virtues/index.md"}
-    site_pages.update(f"worksheets/{posixpath.basename(path).rsplit('.', 1)[0]}.md"
-                      for path, _ in sources.worksheets)
-    if docs_dir is not None and docs_dir.is_dir():
-        site_pages.update(display_path(p, docs_dir) for p in docs_dir.rglob("*.md"))
-    texts = dict(sources.notes) | dict(sources.virtues)
-    checked = [links.LinkSource(path, texts[path], page) for path, page in targets.items()]
-    links.check_links(sorted(checked, key=lambda s: s.path), targets, site_pages, report)
-    return list(report.problems)

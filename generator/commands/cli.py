@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from ..build import build_catalog, load_sources
-from ..config import settings_from, theme_html_lang, theme_language
+from ..config import (
+    OptionsFilter,
+    check_plugin_options,
+    settings_from,
+    theme_html_lang,
+    theme_language,
+)
 from ..errors import PodsiteError, Report, Severity
 from ..ingest.download import is_url
 from ..site.writer import write_file_atomic
 from ..sources.pins import Pins, dump_pins, misread_pins, parse_pins, updated_pins
 from . import generate
-from .check import check_project, github_annotation
+from .check import CheckResult, check_project, github_annotation
 from .fetch import FEED_UNCHANGED, describe, fetch_now
 from .new import plan_note, write_note
 from .publish import PublishError, PublishOptions, prepare
@@ -25,14 +33,29 @@ def _load_settings(config_file: str):
     return _load_project(config_file)[0]
 
 
-def _load_project(config_file: str):
-    """(Settings, the MkDocs config) of the project whose mkdocs.yml is `config_file`."""
+def _option_problems(config_file: str) -> list:
+    """The podsite options of mkdocs.yml that are unknown or wrong, at their lines."""
+    path = Path(config_file)
+    return check_plugin_options(path, path.name) if path.is_file() else []
+
+
+def _load_project(config_file: str, options_checked: bool = False):
+    """(Settings, the MkDocs config) of the project whose mkdocs.yml is `config_file`. Unknown
+    podsite options are warnings, wrong values errors (exit 1), each at its line (unless the
+    caller reports them: `options_checked`)."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
     if not Path(config_file).is_file():
         raise click.ClickException(f"{config_file}: not found (run podsite in the project folder, "
                                    "or pass --config-file)")
+    if not options_checked:
+        options = _option_problems(config_file)
+        _echo_problems(options)
+        if any(p.severity is Severity.ERROR for p in options):
+            sys.exit(1)
+    quiet = OptionsFilter()  # MkDocs' own words for the same options, without a line
+    logging.getLogger("mkdocs.config").addFilter(quiet)
     try:
         config = load_config(config_file)
     except ConfigurationError as exc:
@@ -40,6 +63,8 @@ def _load_project(config_file: str):
     except FileNotFoundError:
         raise click.ClickException(f"{config_file}: not found (run podsite in the project folder, "
                                    "or pass --config-file)")
+    finally:
+        logging.getLogger("mkdocs.config").removeFilter(quiet)
     plugin = config.plugins.get("podsite")
     if plugin is None:
         raise click.ClickException(f"{config_file}: the podsite plugin is not listed under 'plugins:'")
@@ -71,8 +96,13 @@ CONFIG_FILE = click.option("-f", "--config-file", default="mkdocs.yml", show_def
 def check(config_file: str, strict: bool, style: str, summary: Path | None) -> None:
     """Validate the feed, show notes, virtues, worksheets and the links between notes, without
     building the site. Prints one line per problem (path:line: message) and a summary."""
-    settings, config = _load_project(config_file)
-    result = check_project(settings, Path(config.docs_dir), strict)
+    options = _option_problems(config_file)
+    if any(p.severity is Severity.ERROR for p in options):
+        result = CheckResult(tuple(options), 0)
+    else:
+        settings, config = _load_project(config_file, options_checked=True)
+        result = check_project(settings, Path(config.docs_dir), strict)
+        result = replace(result, problems=tuple(options) + result.problems)
     _append_summary(summary, [result.markdown_summary().rstrip("\n")])
     for problem in result.problems:
         click.echo(f"{problem.severity.value}: {problem}", err=True)

@@ -65,9 +65,10 @@ TRANSCRIPT_TYPES = {
     "text/srt": "srt",
     "application/json": "json",
     "text/html": "html",
+    "text/plain": "txt",  # untimed: shown as paragraphs, without timestamps
 }
 # Preferred order when an episode offers several (timed formats first).
-TRANSCRIPT_PREFERENCE = ("vtt", "srt", "json", "html")
+TRANSCRIPT_PREFERENCE = ("vtt", "srt", "json", "html", "txt")
 
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d+)?)$")
 

@@ -60,11 +60,46 @@ def find_links(text: str, first_line: int = 1):
             yield number, match.group(1)
 
 
+def _suggestion(wanted: str, source: str, content_targets: dict[str, str], base: str) -> str:
+    """The fix for a link to `wanted`: the closest file that exists (never the linking file
+    itself), as the link would be written from `base`; else a real file as an example."""
+    others = sorted(path for path in content_targets if path != source)
+    by_name: dict[str, list[str]] = {}
+    for path in others:
+        by_name.setdefault(posixpath.basename(path), []).append(path)
+    close = difflib.get_close_matches(posixpath.basename(wanted), by_name, n=1, cutoff=0.8)
+    if close:  # of the files with that name, the one in the folder the link points into
+        candidates = by_name[close[0]]
+        best = min(candidates, key=lambda p: (posixpath.dirname(p) != posixpath.dirname(wanted), p))
+        return f"did you mean {posixpath.relpath(best, base or '.')!r}?"
+    if not others:
+        return "there is no other show-notes or virtue file to link to yet"
+    example = next((p for p in others if posixpath.dirname(p) == posixpath.dirname(wanted)),
+                   others[0])
+    return ("link to a show-notes or virtue file relative to this one, e.g. "
+            f"{posixpath.relpath(example, base or '.')}")
+
+
+def all_name_content_files(texts: dict[str, str]) -> bool:
+    """True when every checked link in these files (path -> text) names one of them: then no link
+    can lead nowhere, and the pages they become need not be worked out."""
+    for path, text in texts.items():
+        base = posixpath.dirname(path)
+        for _, raw in find_links(text):
+            target = raw.split("#", 1)[0].split("?", 1)[0]
+            if not target.endswith(".md") or _SCHEME.match(target) or target.startswith("/"):
+                continue
+            if posixpath.normpath(posixpath.join(base, target)) not in texts:
+                return False
+    return True
+
+
 def check_links(sources: list[LinkSource], content_targets: dict[str, str], site_pages: set[str],
-                report: Report) -> None:
+                report: Report) -> list[tuple[str, str]]:
     """Report links to `.md` files that exist neither as content (`content_targets`: content file
-    -> page) nor as a page of the site (`site_pages`: generated and hand-written)."""
-    names = {posixpath.basename(k): k for k in sorted(content_targets)}  # for "did you mean"
+    -> page) nor as a page of the site (`site_pages`: generated and hand-written); returns the
+    (page, link as written) of each."""
+    reported = []
     for source in sources:
         scratch = Report()
         front = parse_front_matter(source.text, source.path, scratch)
@@ -80,10 +115,9 @@ def check_links(sources: list[LinkSource], content_targets: dict[str, str], site
             as_page = posixpath.normpath(posixpath.join(page_dir, target))
             if as_content in content_targets or as_page in site_pages:
                 continue
-            close = difflib.get_close_matches(posixpath.basename(as_content), names, n=1, cutoff=0.8)
-            hint = (f"did you mean {posixpath.relpath(names[close[0]], base or '.')!r}?" if close else
-                    "link to a show-notes or virtue file relative to this one, "
-                    "e.g. ../virtues/courage.md")
+            hint = _suggestion(as_content, source.path, content_targets, base)
             report.warning(Origin(source.path, line),
                            f"link to {shown(target, 80)} leads nowhere: no show notes, virtue or page "
                            f"is at {as_content} ({hint})")
+            reported.append((source.page, raw))
+    return reported

@@ -63,7 +63,10 @@ def merge(
     notes_missing: Severity | None = Severity.WARNING,
     notes_dir: str = "content/episodes",
     pins: Pins | None = None,
+    unreadable_virtues: frozenset[str] = frozenset(),
 ) -> Catalog:
+    """`unreadable_virtues`: ids of virtue files that failed to read; notes naming them are not
+    reported again (the file's own error is the one to fix)."""
     known = {v.id: v for v in virtues}
     notes_by_guid = _join(feed, notes, report)
 
@@ -73,9 +76,9 @@ def merge(
     for fe in episodes:
         note = notes_by_guid.get(fe.guid)
         if note is not None:
-            for virtue in note.virtues:
-                if virtue not in known:
-                    report.error(Origin(note.path, note.line_of("virtues")),
+            for n, virtue in enumerate(note.virtues):
+                if virtue not in known and virtue not in unreadable_virtues:
+                    report.error(Origin(note.path, note.line_of("virtues", n)),
                                  f"unknown virtue {shown(virtue)} (known: {', '.join(sorted(known))})")
             chosen = tuple(v for v in note.virtues if v in known)
         else:
@@ -159,11 +162,18 @@ def _join(feed: Feed, notes: list[ShowNote], report: Report) -> dict[str, ShowNo
             continue
         if episode.guid in joined:
             other = joined[episode.guid]
-            report.error(Origin(note.path, 1), f"episode {shown(episode.title, 80)} already has notes in "
-                                               f"{other.path} (merge the two files into one)")
+            report.error(Origin(note.path, _join_line(note)),
+                         f"episode {shown(episode.title, 80)} already has notes in "
+                         f"{Origin(other.path, _join_line(other))} (merge the two files into one)")
             continue
         joined[episode.guid] = note
     return joined
+
+
+def _join_line(note: ShowNote) -> int:
+    """The line that joins a note to its episode: `guid:`, else `episode:`, else the file name."""
+    lines = dict(note.key_lines)
+    return lines.get("guid") or lines.get("episode") or 1
 
 
 def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], pins: Pins,

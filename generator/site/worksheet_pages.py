@@ -39,12 +39,14 @@ def page_path(worksheet: Worksheet) -> str:
     return f"worksheets/{worksheet.virtue}.md"
 
 
-def parse_worksheets(files, virtues: tuple[Virtue, ...] | None, report: Report) -> tuple[Worksheet, ...]:
+def parse_worksheets(files, virtues: tuple[Virtue, ...] | None, report: Report,
+                     unreadable: frozenset[str] = frozenset()) -> tuple[Worksheet, ...]:
     """Parse every worksheet file; one whose file name is no virtue id is an error.
 
-    `virtues` is None when the virtues could not be read, so no unknown-virtue noise is added.
+    `virtues` is None when the virtues could not be read, so no unknown-virtue noise is added;
+    `unreadable`: virtue files that failed to read (their own error says so).
     """
-    known = sorted(v.id for v in virtues) if virtues is not None else None
+    known = sorted({v.id for v in virtues} | set(unreadable)) if virtues is not None else None
     sheets = []
     for path, text in files:
         sheet = parse_worksheet(text, path, report)

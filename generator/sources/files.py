@@ -91,16 +91,26 @@ def load_optional_text(location: str, root: Path, limit: int = MAX_TEXT_BYTES) -
     return display_path(path, root), read_text(path, root, limit)
 
 
-def load_feed_file(location: str, root: Path) -> tuple[bytes, str]:
+def load_feed_file(location: str, root: Path, from_env: str = "") -> tuple[bytes, str]:
+    """The feed file's bytes and its path as messages show it. `location` is relative to the
+    project (feed_url in mkdocs.yml); `from_env` is the PODCAST_FEED value it came from, if any
+    (then `location` was already resolved against the current folder)."""
     path = Path(os.path.expanduser(location))
     if not path.is_absolute():
         path = root / path
     shown = display_path(path, root)
     try:
         return path.read_bytes(), shown
-    except FileNotFoundError:
-        raise PodsiteError.single(Origin(shown), "feed file not found (set feed_url in mkdocs.yml "
-                                                 "or PODCAST_FEED to the podcast's feed)")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+        what = "is a folder, not a feed file" if isinstance(exc, IsADirectoryError) else "not found"
+        if from_env:
+            raise PodsiteError.single(Origin(shown), f"feed file {what}: looked for "
+                                      f"{path.resolve()} (from PODCAST_FEED={from_env}, read "
+                                      "relative to the current folder; set PODCAST_FEED to the "
+                                      "feed's path or URL, or unset it to use feed_url in mkdocs.yml)")
+        raise PodsiteError.single(Origin(shown), f"feed file {what}: looked for {path.resolve()} "
+                                  "(from feed_url in mkdocs.yml, relative to mkdocs.yml; set it, or "
+                                  "PODCAST_FEED, to the podcast's feed)")
     except OSError as exc:
         raise PodsiteError.single(Origin(shown), f"cannot read feed: {exc.strerror}")
 

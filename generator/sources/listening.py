@@ -86,12 +86,13 @@ def person_ids(names) -> dict[str, str]:
 # --- front matter -----------------------------------------------------------------------------
 
 
-def note_chapters(raw, path: str, line: int | None, report: Report) -> tuple[Chapter, ...]:
+def note_chapters(raw, path: str, line_of, report: Report) -> tuple[Chapter, ...]:
+    """`line_of(index=None, name=None)`: the line of the list, of an item, of an item's field."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        report.error(Origin(path, line), "'chapters' must be a list "
-                                         '(e.g. chapters: [{start: "0:00", title: Welcome}])')
+        report.error(Origin(path, line_of()), "'chapters' must be a list "
+                                              '(e.g. chapters: [{start: "0:00", title: Welcome}])')
         return ()
     chapters = []
     for n, item in enumerate(raw, 1):
@@ -99,20 +100,21 @@ def note_chapters(raw, path: str, line: int | None, report: Report) -> tuple[Cha
             start_text, title = item.strip().split(None, 1)
             item = {"start": start_text, "title": title}
         if not isinstance(item, dict):
-            report.error(Origin(path, line), f"chapter {n} must be 'start' and 'title' "
-                                             '(e.g. - {start: "12:30", title: Naming})')
+            report.error(Origin(path, line_of(n - 1)), f"chapter {n} must be 'start' and 'title' "
+                                                       '(e.g. - {start: "12:30", title: Naming})')
             continue
         start = parse_time(item.get("start"))
         title = " ".join(str(item.get("title") or "").split())
         if start is None:
-            report.error(Origin(path, line), f"chapter {n} has no valid start time "
-                                             f"({shown(item.get('start'))}; write MM:SS or HH:MM:SS, "
-                                             'quoted, e.g. start: "12:30")')
+            report.error(Origin(path, line_of(n - 1, "start")),
+                         f"chapter {n} has no valid start time ({shown(item.get('start'))}; write "
+                         'MM:SS or HH:MM:SS, quoted, e.g. start: "12:30")')
             continue
         if not title:
-            report.error(Origin(path, line), f"chapter {n} has no title (add title: ...)")
+            report.error(Origin(path, line_of(n - 1, "title")), f"chapter {n} has no title (add "
+                                                                "title: ...)")
             continue
-        url = _web_url(item.get("url"), f"chapter {n}", path, line, report)
+        url = _web_url(item.get("url"), f"chapter {n}", path, line_of(n - 1, "url"), report)
         chapters.append(Chapter(start, title, url))
     return tuple(sorted(chapters, key=lambda c: c.start))
 
@@ -127,12 +129,13 @@ def _web_url(value, what: str, path: str, line: int | None, report: Report) -> s
     return url
 
 
-def note_people(raw, path: str, line: int | None, report: Report) -> tuple[Person, ...]:
+def note_people(raw, path: str, line_of, report: Report) -> tuple[Person, ...]:
+    """`line_of` as for `note_chapters`."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        report.error(Origin(path, line), "'people' must be a list (e.g. people: [{name: Ana Ruiz, "
-                                         "role: host}])")
+        report.error(Origin(path, line_of()), "'people' must be a list (e.g. people: [{name: Ana "
+                                              "Ruiz, role: host}])")
         return ()
     people = []
     for n, item in enumerate(raw, 1):
@@ -140,12 +143,14 @@ def note_people(raw, path: str, line: int | None, report: Report) -> tuple[Perso
             item = {"name": item}
         name = " ".join(str(item.get("name") or "").split()) if isinstance(item, dict) else ""
         if not name:
-            report.error(Origin(path, line), f"person {n} has no name (e.g. - {{name: Ana Ruiz, "
-                                             "role: guest}})")
+            report.error(Origin(path, line_of(n - 1, "name")), f"person {n} has no name (e.g. - "
+                                                               "{name: Ana Ruiz, role: guest})")
             continue
         people.append(Person(name, str(item.get("role") or "guest").strip().lower(),
-                             _web_url(item.get("url"), f"person {n}", path, line, report),
-                             _web_url(item.get("image"), f"person {n}", path, line, report)))
+                             _web_url(item.get("url"), f"person {n}", path, line_of(n - 1, "url"),
+                                      report),
+                             _web_url(item.get("image"), f"person {n}", path,
+                                      line_of(n - 1, "image"), report)))
     return tuple(people)
 
 
@@ -229,13 +234,15 @@ def _paragraphs(cues: list[tuple[float | None, str, str]]) -> tuple[Paragraph, .
 
 
 def parse_transcript(data: bytes, kind: str, source: str, report: Report) -> Transcript | None:
-    """`kind` is vtt, srt, json or html (see podcast_ns.TRANSCRIPT_TYPES)."""
+    """`kind` is vtt, srt, json, html or txt (see podcast_ns.TRANSCRIPT_TYPES)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         report.warning(Origin(source), "transcript is not UTF-8 text; the episode is shown "
                                        "without it (save it as UTF-8)")
         return None
+    if kind == "txt":
+        return _plain_transcript(text, source, report)
     if kind == "html":
         return Transcript(source, html=nh3.clean(text, tags={"p", "br", "b", "strong", "em", "i",
                                                               "cite", "span", "ul", "li"},
@@ -264,3 +271,24 @@ def parse_transcript(data: bytes, kind: str, source: str, report: Report) -> Tra
                                        "is shown without it")
         return None
     return Transcript(source, _paragraphs(cues))
+
+
+def _plain_transcript(text: str, source: str, report: Report) -> Transcript | None:
+    """A text/plain transcript: a paragraph per blank-line-separated block (per line when it has
+    no blank lines), untimed; a leading `Name:` names the speaker, as in SRT."""
+    text = text.replace("\r\n", "\n").strip()
+    blocks = re.split(r"\n\s*\n", text)
+    if len(blocks) == 1:
+        blocks = text.split("\n")
+    cues = []
+    for block in blocks:
+        plain = " ".join(block.split())
+        if not plain:
+            continue
+        prefixed = _SPEAKER_PREFIX.match(plain)
+        speaker, words = (prefixed.group(1), prefixed.group(2)) if prefixed else ("", plain)
+        cues.append((None, speaker, words))
+    if not cues:
+        report.warning(Origin(source), "transcript is empty; the episode is shown without it")
+        return None
+    return Transcript(source, tuple(Paragraph(start, speaker, words) for start, speaker, words in cues))

@@ -18,8 +18,12 @@ episode number. Virtue front matter: `title` (required), `summary`, `order`.
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
+
+import yaml
 
 from ..errors import Report, shown
 from ..model import Origin, ShowNote, Virtue
@@ -40,12 +44,67 @@ class FrontMatter:
     lines: dict  # key -> 1-based line in the file
     body: str
     body_line: int
+    # "key", "key.2" (third item), "key.2.start" (its field) -> line of that value in the file
+    value_lines: dict = field(default_factory=dict, compare=False)
+
+    def line_of(self, key: str, index: int | None = None, name: str | None = None) -> int | None:
+        """The line of a value (an item of a list, a field of that item), else of its key."""
+        candidates = [key]
+        if index is not None:
+            candidates.insert(0, f"{key}.{index}")
+            if name is not None:
+                candidates.insert(0, f"{key}.{index}.{name}")
+        for candidate in candidates:
+            if candidate in self.value_lines:
+                return self.value_lines[candidate]
+        return self.lines.get(key)
 
 
-def parse_front_matter(text: str, path: str, report: Report) -> FrontMatter | None:
-    """Split `---` front matter from the body; None (and an error in `report`) if it is broken."""
+def _value_lines(root, offset: int) -> dict:
+    """Lines of the values under each top-level key, two levels down (list items, their fields)."""
+    found = {}
+    for key_node, value in root.value:
+        key = str(key_node.value)
+        found[key] = value.start_mark.line + offset
+        items = value.value if isinstance(value, yaml.SequenceNode) else []
+        for n, item in enumerate(items):
+            found[f"{key}.{n}"] = item.start_mark.line + offset
+            if isinstance(item, yaml.MappingNode):
+                for field_key, field_value in item.value:
+                    found[f"{key}.{n}.{field_key.value}"] = field_value.start_mark.line + offset
+    return found
+
+
+_LOOKS_LIKE_KEY = re.compile(r"^([A-Za-z_][\w-]*):(?:\s|$)")
+
+
+def _lost_opening_fence(text: str, keys: tuple[str, ...]) -> str | None:
+    """The first line's key when the file reads like front matter whose opening `---` was lost:
+    it starts with a known key and a line with just `---` follows, or a second known key does."""
+    lines = text.splitlines()
+    first = _LOOKS_LIKE_KEY.match(lines[0]) if lines else None
+    if first is None or first.group(1) not in keys:
+        return None
+    rest = lines[1:40]
+    second = next((line for line in rest if line.strip()), "")
+    following = _LOOKS_LIKE_KEY.match(second)
+    if any(line.strip() == "---" for line in rest) or (following and following.group(1) in keys):
+        return first.group(1)
+    return None
+
+
+def parse_front_matter(text: str, path: str, report: Report,
+                       keys: tuple[str, ...] = ()) -> FrontMatter | None:
+    """Split `---` front matter from the body; None (and an error in `report`) if it is broken.
+    `keys`: the keys this kind of file knows, to tell front matter that lost its opening `---`."""
     text = text.lstrip("\ufeff")
     if not text.startswith("---"):
+        lost = _lost_opening_fence(text, keys)
+        if lost is not None:
+            report.error(Origin(path, 1), f"'{lost}:' on the first line looks like front matter, "
+                                          "but the line '---' that opens it is missing (add a line "
+                                          "with just '---' above it)")
+            return None
         return FrontMatter({}, {}, text, 1)
     first_break = text.find("\n")
     if text[:first_break].strip() != "---":
@@ -77,14 +136,28 @@ def parse_front_matter(text: str, path: str, report: Report) -> FrontMatter | No
                                       f"(found a {type(values).__name__})")
         return None
     lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
-    return FrontMatter({str(k): v for k, v in values.items()}, lines, body, body_line)
+    return FrontMatter({str(k): v for k, v in values.items()}, lines, body, body_line,
+                       _value_lines(node, 2))
 
 
-def _unknown_keys(fm: FrontMatter, known: tuple[str, ...], path: str, report: Report) -> None:
+def _unknown_keys(fm: FrontMatter, known: tuple[str, ...], path: str, report: Report,
+                  required: str | None = None) -> None:
+    """A warning per unknown key, with the known key it was probably meant to be. A misspelt
+    `required` key is the one error about it (not also "has no title")."""
     for key in fm.values:
-        if key not in known:
-            report.warning(Origin(path, fm.lines.get(key)),
-                           f"unknown front matter key {shown(key)} (known: {', '.join(known)})")
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key).lower(), known, n=1, cutoff=0.7)
+        where = Origin(path, fm.lines.get(key))  # the key is what is wrong
+        if close and close[0] == required and required not in fm.values:
+            report.error(where, f"unknown front matter key {shown(key)} (did you mean "
+                                f"'{required}'? it is required)")
+        elif close:
+            report.warning(where, f"unknown front matter key {shown(key)} (did you mean "
+                                  f"'{close[0]}'?)")
+        else:
+            report.warning(where, f"unknown front matter key {shown(key)} (known: "
+                                  f"{', '.join(known)})")
 
 
 def _string(fm: FrontMatter, key: str, path: str, report: Report) -> str | None:
@@ -92,14 +165,14 @@ def _string(fm: FrontMatter, key: str, path: str, report: Report) -> str | None:
     if value is None:
         return None
     if isinstance(value, (dict, list)):
-        report.error(Origin(path, fm.lines.get(key)), f"'{key}' must be a single value, not a "
+        report.error(Origin(path, fm.line_of(key)), f"'{key}' must be a single value, not a "
                                                        f"{'list' if isinstance(value, list) else 'mapping'}")
         return None
     return str(value).strip()
 
 
 def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
-    fm = parse_front_matter(text, path, report)
+    fm = parse_front_matter(text, path, report, NOTE_KEYS)
     if fm is None:
         return None
     _unknown_keys(fm, NOTE_KEYS, path, report)
@@ -109,7 +182,7 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
     if "episode" in fm.values:
         raw = fm.values["episode"]
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-            report.error(Origin(path, fm.lines["episode"]),
+            report.error(Origin(path, fm.line_of("episode")),
                          f"'episode' must be a whole number, not {shown(raw)} (e.g. episode: 7)")
         else:
             number = raw
@@ -121,13 +194,13 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
     if isinstance(raw_virtues, str):
         raw_virtues = [raw_virtues]
     if not isinstance(raw_virtues, list) or not all(isinstance(v, str) for v in raw_virtues):
-        report.error(Origin(path, fm.lines.get("virtues")),
+        report.error(Origin(path, fm.line_of("virtues")),
                      "'virtues' must be a list of virtue names (e.g. virtues: [courage, alliances])")
         raw_virtues = []
 
     slug = _string(fm, "slug", path, report)
     if slug is not None and not SLUG.match(slug):
-        report.error(Origin(path, fm.lines["slug"]),
+        report.error(Origin(path, fm.line_of("slug")),
                      f"slug {shown(slug)} may only hold lower-case letters, digits and single hyphens "
                      "(e.g. slug: building-alliances)")
     elif slug is not None and not is_slug(slug):
@@ -135,12 +208,14 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
                      f"slug {shown(slug)} is {len(slug)} characters long; a URL may have "
                      f"{MAX_WRITTEN_SLUG} (shorten it)")
     elif slug in RESERVED_SLUGS:
-        report.error(Origin(path, fm.lines["slug"]),
+        report.error(Origin(path, fm.line_of("slug")),
                      f"slug {slug!r} is the URL of the episode list (choose another, e.g. "
                      f"slug: {slug}-episode)")
 
-    chapters = listening.note_chapters(fm.values.get("chapters"), path, fm.lines.get("chapters"), report)
-    people = listening.note_people(fm.values.get("people"), path, fm.lines.get("people"), report)
+    chapters = listening.note_chapters(fm.values.get("chapters"), path,
+                                       partial(fm.line_of, "chapters"), report)
+    people = listening.note_people(fm.values.get("people"), path, partial(fm.line_of, "people"),
+                                   report)
 
     if len(report.errors) > errors_before:
         return None
@@ -153,17 +228,20 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
         description=_string(fm, "description", path, report),
         body=fm.body.strip() + "\n" if fm.body.strip() else "",
         origin=Origin(path, 1),
-        key_lines=tuple(fm.lines.items()),
+        key_lines=tuple(fm.lines.items()) + tuple(
+            (f"virtues.{n}", line) for n in range(len(raw_virtues))
+            if (line := fm.line_of("virtues", n)) is not None),
         chapters=chapters,
         people=people,
     )
 
 
 def parse_virtue(text: str, path: str, report: Report) -> Virtue | None:
-    fm = parse_front_matter(text, path, report)
+    fm = parse_front_matter(text, path, report, VIRTUE_KEYS)
     if fm is None:
         return None
-    _unknown_keys(fm, VIRTUE_KEYS, path, report)
+    errors_before = len(report.errors)
+    _unknown_keys(fm, VIRTUE_KEYS, path, report, required="title")
     virtue_id = path.rsplit("/", 1)[-1].removesuffix(".md")
     if virtue_id in RESERVED_SLUGS:
         report.error(Origin(path), f"virtue file name {shown(virtue_id)} is the URL of the virtue list "
@@ -178,13 +256,15 @@ def parse_virtue(text: str, path: str, report: Report) -> Virtue | None:
                                    f"characters long; a URL may have {MAX_WRITTEN_SLUG} (rename the file)")
         return None
     title = _string(fm, "title", path, report)
+    if not title and len(report.errors) > errors_before:
+        return None  # a misspelt `title:` was reported as that
     if not title:
         report.error(Origin(path, 1), "virtue has no 'title' in its front matter "
                                       f"(add e.g. title: {virtue_id.replace('-', ' ').title()})")
         return None
     order = fm.values.get("order", 0)
     if isinstance(order, bool) or not isinstance(order, int):
-        report.error(Origin(path, fm.lines.get("order")), f"'order' must be a whole number, not {shown(order)}")
+        report.error(Origin(path, fm.line_of("order")), f"'order' must be a whole number, not {shown(order)}")
         return None
     return Virtue(
         id=virtue_id,

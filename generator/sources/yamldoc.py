@@ -119,12 +119,35 @@ def _problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
         problem = exc.problem or exc.context or "unreadable"
         if problem.startswith("exceeded maximum nesting depth") or "nesting depth" in problem:
             return YamlProblem(mark.line + 1 if mark else 1, DEEP, syntax=False)
+        unclosed = _unclosed(exc, text)
+        if unclosed is not None:
+            return unclosed
         return YamlProblem(mark.line + 1 if mark else 1, problem)
     if isinstance(exc, yaml.reader.ReaderError):
         line = text.count("\n", 0, exc.position) + 1
         return YamlProblem(line, f"has the character #x{exc.character:04x}, which YAML does "
                                  "not allow (delete it, or save the file as plain UTF-8 text)", syntax=False)
     return YamlProblem(1, str(exc).splitlines()[0] if str(exc) else "unreadable")
+
+
+_CLOSERS = {"[": ("a '['", "end the list with ']'"), "{": ("a '{'", "end the mapping with '}'"),
+            '"': ("a double quote", "end the text with another one"),
+            "'": ("a single quote", "end the text with another one")}
+
+
+def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem | None:
+    """A `[`, `{` or quote that is never closed, at the line it opens on (the parser notices only
+    where it gives up: the next key, or the end of the text)."""
+    context, mark = exc.context or "", exc.context_mark
+    if mark is None or not context.startswith(("while parsing a flow", "while scanning a quoted")):
+        return None
+    lines = text.splitlines()
+    opener = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+    if opener not in _CLOSERS:
+        return None
+    what, fix = _CLOSERS[opener]
+    return YamlProblem(mark.line + 1, f"has {what} on this line that is never closed ({fix})",
+                       syntax=False)
 
 
 def _children(node) -> list:
