@@ -220,8 +220,9 @@ def test_check_summary_lists_the_episodes_that_need_notes_with_their_command(pro
 ])
 def test_check_reports_podsite_options_at_their_line(project, line, severity, message):
     """MkDocs fails `build --strict` on these; check fails too, at the line, with the fix."""
+    key_line = _line_of(project / "mkdocs.yml", "      episodes_per_page: 20")
     edit(project / "mkdocs.yml", "      episodes_per_page: 20", f"      {line}")
-    at = 39 if "\n" in line else 38  # the line of the value, where the mistake is
+    at = key_line + 1 if "\n" in line else key_line  # the line of the value, where the mistake is
     result = podsite(project, "check", "--strict", "--format", "github")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"{severity}: mkdocs.yml:{at}: {message}"
@@ -229,21 +230,27 @@ def test_check_reports_podsite_options_at_their_line(project, line, severity, me
     assert result.stderr.count("podsite' option") == 0  # not MkDocs' own line about it as well
 
 
+def _line_of(path: Path, text: str) -> int:
+    return path.read_text().splitlines().index(text) + 1
+
+
 def test_mkdocs_build_names_the_line_of_a_podsite_option_too(project):
     from conftest import mkdocs
+    at = _line_of(project / "mkdocs.yml", "      episodes_per_page: 20")
     edit(project / "mkdocs.yml", "      episodes_per_page: 20", "      episode_per_page: 20")
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 1
     assert ("WARNING -  Config value 'plugins': Plugin 'podsite' option 'episode_per_page': "
-            "mkdocs.yml:38: unknown podsite option 'episode_per_page' (did you mean "
+            f"mkdocs.yml:{at}: unknown podsite option 'episode_per_page' (did you mean "
             "'episodes_per_page'?)") in result.stderr
 
 
 def test_other_commands_stop_at_a_wrong_option(project):
+    at = _line_of(project / "mkdocs.yml", "      episodes_per_page: 20")
     edit(project / "mkdocs.yml", "      episodes_per_page: 20", "      episodes_per_page: ten")
     result = podsite(project, "new", "latest")
     assert result.exit_code == 1
-    assert result.stderr == ("error: mkdocs.yml:38: podsite option 'episodes_per_page' must be a "
+    assert result.stderr == (f"error: mkdocs.yml:{at}: podsite option 'episodes_per_page' must be a "
                              "whole number, not 'ten'\n")
 
 
