@@ -6,7 +6,8 @@
 - on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk),
   with the templates' raw HTML blocks lifted out of their Markdown (rawhtml.py);
 - on_page_content: put those blocks back into the page's HTML.
-- on_post_build: swap the finished staging folder into place.
+- on_post_build: swap the finished staging folder into place; only then does a newly downloaded
+  feed become the last good copy (`build.keep_feed`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from .build import generate
+from .build import build_from, keep_feed, load_sources
 from .config import PodsiteConfig, settings_from
 from .errors import PodsiteError, Severity
 from .site import export, nav, notes_html, rawhtml, writer
@@ -36,6 +37,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.pages: dict[str, str | bytes] = {}
+        self.sources = None  # what this build was made from (build.keep_feed after success)
         self.blocks: dict[str, list[str]] = {}  # page path -> its raw HTML blocks (rawhtml.py)
         self.nonce = ""
         self.unplaced = 0  # pages whose raw HTML blocks did not all reach the page
@@ -72,8 +74,10 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def on_pre_build(self, *, config) -> None:
         if not self.config.enabled:
             return
+        self.sources = None
         try:
-            pages, report = generate(self.settings)
+            sources = load_sources(self.settings)
+            pages, report = build_from(sources, self.settings)
         except PodsiteError as exc:
             self._abort(config, [str(p) for p in exc.problems])
         for problem in report.problems:
@@ -86,7 +90,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if config.strict and report.warnings:
             self._abort(config, [f"{len(report.warnings)} content warning(s) in strict mode "
                                  "(fix them, or build without --strict)"])
-        self.pages = pages
+        self.pages, self.sources = pages, sources
 
     def _abort(self, config, lines: list[str]):
         self._discard_staging(config)
@@ -148,7 +152,8 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if self.unplaced > SHOWN_PAGES:
             log.warning(f"... and {self.unplaced - SHOWN_PAGES} more page(s) with raw HTML blocks that "
                         "did not reach the page")
-        if self.final_site_dir is None:
+        if self.final_site_dir is None:  # mkdocs serve: the build is done
+            self._keep_feed()
             return
         staging, final = config.site_dir, self.final_site_dir
         config.site_dir = final  # gh-deploy publishes config.site_dir after the build
@@ -156,7 +161,12 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             writer.discard(staging)  # MkDocs aborts a strict build next: keep the old site
             return
         writer.swap_in(staging, final)
+        self._keep_feed()
         log.info(f"site written to {os.path.relpath(final)}/")
+
+    def _keep_feed(self) -> None:
+        if self.config.enabled and self.sources is not None:
+            keep_feed(self.settings, self.sources)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.final_site_dir is not None:
