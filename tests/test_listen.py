@@ -282,8 +282,8 @@ def test_transcripts_are_searched_from_a_file_of_their_own(tmp_path, server):
             ("Two", two, True), ("One", one, True)]  # newest first, relative to transcripts/
         assert data["episodes"][0]["p"] == [[61.0, "Sam", "Words from the server"]]
     index = pages["transcripts/index.md"]
-    assert ('<li><a href="two.html">Two</a> (<time datetime="2026-01-12T06:00:00+00:00">12 January 2026</time>)</li>\n'
-            '<li><a href="one.html">One</a> (<time datetime="2026-01-05T06:00:00+00:00">5 January 2026</time>)</li>\n') in index
+    assert ('<li><a href="two.html">Two</a> (<time datetime="2026-01-12T06:00:00+00:00">January 12, 2026</time>)</li>\n'
+            '<li><a href="one.html">One</a> (<time datetime="2026-01-05T06:00:00+00:00">January 5, 2026</time>)</li>\n') in index
     assert 'data-podsite-transcript-search="search.json"' in index
     assert '<p id="p-1">' in pages["transcripts/two.md"]
 

@@ -9,7 +9,10 @@
    - The transcripts page searches every transcript (transcripts/search.json, fetched on the
      first search only; results are built as text nodes, never as markup).
    - Every control is a native button, range or select: Tab reaches them, Space/Enter and the
-     arrow keys work, screen readers name them. */
+     arrow keys work, screen readers name them.
+   - Words: _() and ngettext() look them up in the site language's catalog, which the theme puts
+     in the page as JSON (#podsite-i18n, from generator/locale/); pybabel extracts them from here,
+     so every string shown is in generator/locale/podsite.pot. */
 (function () {
   "use strict";
   var player = document.querySelector("[data-podsite-player]");
@@ -26,6 +29,33 @@
   var current = null; // {src, title, page}
   var lastSaved = 0;
   var stopAt = null; // end of the clip being played (a soundbite, or #t=start,end), in seconds
+
+  // --- the site language's words (generator/site/i18n.py js_catalog) -----------------------------
+  var catalog = { lang: document.documentElement.lang || "en", messages: {}, plurals: {} };
+  try {
+    var data = document.getElementById("podsite-i18n");
+    if (data) catalog = JSON.parse(data.textContent);
+  } catch (e) { /* English */ }
+  var plural = null, numbers = null;
+  try { plural = new Intl.PluralRules(catalog.lang); } catch (e) { plural = null; }
+  try { numbers = new Intl.NumberFormat(catalog.lang, { numberingSystem: "latn" }); } catch (e) { numbers = null; }
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
+  function number(n) { return numbers ? numbers.format(n) : String(n); }
+  function _(text, values) {
+    return fill(Object.prototype.hasOwnProperty.call(catalog.messages, text) ? catalog.messages[text] : text, values);
+  }
+  function ngettext(singular, pluralText, n, values) {
+    values = values || {};
+    if (!("num" in values)) values.num = number(n);
+    var forms = catalog.plurals[singular];
+    var form = forms && ((plural && forms[plural.select(n)]) || forms.other);
+    return fill(form || (n === 1 ? singular : pluralText), values);
+  }
 
   function get(key) { try { return store ? store.getItem(key) : null; } catch (e) { return null; } }
   function set(key, value) { try { if (store) store.setItem(key, value); } catch (e) { /* full */ } }
@@ -58,18 +88,18 @@
 
   function render() {
     var playing = !audio.paused && !audio.ended;
-    toggle.setAttribute("aria-label", playing ? "Pause" : "Play");
+    toggle.setAttribute("aria-label", playing ? _("Pause") : _("Play"));
     icon.innerHTML = playing ? "&#10074;&#10074;" : "&#9654;";
     var duration = isFinite(audio.duration) ? audio.duration : 0;
     position.max = String(Math.floor(duration));
     position.value = String(Math.floor(audio.currentTime || 0));
-    position.setAttribute("aria-valuetext", clock(audio.currentTime) + " of " + clock(duration));
+    position.setAttribute("aria-valuetext", _("%(position)s of %(duration)s", { position: clock(audio.currentTime), duration: clock(duration) }));
     time.textContent = clock(audio.currentTime) + " / " + clock(duration);
     var buttons = document.querySelectorAll("[data-podsite-play]");
     for (var i = 0; i < buttons.length; i++) {
       var episode = buttons[i].closest("[data-podsite-episode]");
       var mine = current && episode && episode.getAttribute("data-src") === current.src;
-      buttons[i].textContent = mine && playing ? "Pause" : "Play episode";
+      buttons[i].textContent = mine && playing ? _("Pause") : _("Play episode");
     }
   }
 
@@ -210,7 +240,10 @@
       if (hit) shown++;
     }
     var status = document.querySelector("[data-podsite-find-status]");
-    if (status) status.textContent = words ? shown + " of " + paragraphs.length + " paragraphs" : "";
+    if (status) {
+      status.textContent = words ? ngettext("%(shown)s of %(num)s paragraph", "%(shown)s of %(num)s paragraphs",
+                                           paragraphs.length, { shown: number(shown) }) : "";
+    }
   }
 
   // --- Search over every transcript (templates/transcripts.md.j2) --------------------------------
@@ -232,7 +265,7 @@
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       list.textContent = "";
       if (!words.length) { status.textContent = ""; return; }
-      status.textContent = "Searching\u2026";
+      status.textContent = _("Searching\u2026");
       if (!transcripts) {
         transcripts = fetch(source.href).then(function (response) {
           if (!response.ok) throw new Error(String(response.status));
@@ -241,7 +274,7 @@
       }
       transcripts.then(function (data) { showResults(data, words, source); }, function () {
         transcripts = null;
-        status.textContent = "The transcripts could not be loaded. Check your connection and search again.";
+        status.textContent = _("The transcripts could not be loaded. Check your connection and search again.");
       });
     }
 
@@ -258,17 +291,19 @@
         });
         if (found) episodes++;
       });
+      var passages = ngettext("%(num)s passage", "%(num)s passages", hits);
+      var inEpisodes = ngettext("%(num)s episode", "%(num)s episodes", episodes);
+      var found = _("%(passages)s in %(episodes)s", { passages: passages, episodes: inEpisodes });
       status.textContent = hits
-        ? hits + (hits === 1 ? " passage" : " passages") + " in " + episodes +
-          (episodes === 1 ? " episode" : " episodes") + (hits > limit ? "; the first " + limit + " are shown" : "")
-        : "Nothing found: no transcript has all of these words.";
+        ? found + (hits > limit ? ngettext("; the first %(num)s is shown", "; the first %(num)s are shown", limit) : "")
+        : _("Nothing found: no transcript has all of these words.");
     }
 
     function result(episode, p, index, words, base) {
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = new URL(episode.url + (episode.anchors ? "#p-" + (index + 1) : ""), base).href;
-      link.textContent = episode.title + (p[0] === null ? "" : ", " + clock(p[0]));
+      link.textContent = p[0] === null ? episode.title : _("%(title)s, %(time)s", { title: episode.title, time: clock(p[0]) });
       item.appendChild(link);
       var quote = document.createElement("p");
       if (p[1]) {
