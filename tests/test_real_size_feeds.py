@@ -47,6 +47,13 @@ class _Page(HTMLParser):
             self._time = None
 
 
+def _same_day(text: str, day: str) -> bool:
+    """Whether `text` ("January 6, 2019", "6 January 2019": the site's locale decides) names
+    the day `day` ("6 January 2019")."""
+    number, month, year = day.split()
+    return bool(re.search(rf"(?<!\d){number}(?!\d)", text)) and month in text and year in text
+
+
 def _read(path: Path) -> _Page:
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
@@ -104,7 +111,7 @@ def test_every_episode_keeps_its_words_links_people_and_day(real_site):
         for name in exp.people:
             if name not in text:
                 lost.append(f"{exp.guid}: person {name}")
-        if (exp.instant, exp.day) not in read.times:
+        if not any(when == exp.instant and _same_day(text, exp.day) for when, text in read.times):
             lost.append(f"{exp.guid}: day {exp.day} ({exp.instant}), found {read.times}")
         if "{'" in html or "does not support the" in html or "&amp;nbsp;" in html:
             lost.append(f"{exp.guid}: a dict, fallback text or an escaped entity on the page")
@@ -159,7 +166,7 @@ def test_three_pages_photographed_in_chromium(real_site):
                 assert page.locator("h1").first.inner_text().strip()
             page.goto(base + episode)
             assert "Стресс-тестирование" in page.locator("h1").first.inner_text()
-            assert page.locator(".podsite-facts time").inner_text() == expected[23].day
+            assert _same_day(page.locator(".podsite-facts time").inner_text(), expected[23].day)
             assert page.locator("article h2", has_text="Notes").count() == 1
             browser.close()
     finally:
