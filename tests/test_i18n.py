@@ -201,3 +201,17 @@ def test_a_language_without_a_catalog_stays_english_and_says_so(project):
             "writes stay in English") in result.stderr
     page = (project / "site" / "episodes" / "index.html").read_text()
     assert '<html lang="sv"' in page and "All episodes" in page
+
+
+def test_a_new_catalog_gets_one_warning_listing_every_untranslated_string():
+    with open(i18n.TEMPLATE, "rb") as handle:
+        template = read_po(handle)
+    template.locale = "sv"
+    reference = i18n.reference_ids()
+    problems = i18n.untranslated(template, "locale/sv/LC_MESSAGES/podsite.po", reference)
+    assert len(problems) == 1
+    assert str(problems[0]).startswith(
+        f"locale/sv/LC_MESSAGES/podsite.po: {len(reference)} strings are not translated; the site "
+        "shows them in English")
+    assert len(problems[0].details) == len(reference)
+    assert any(d.endswith("an empty translation of 'Play episode'") for d in problems[0].details)

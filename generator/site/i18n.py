@@ -48,7 +48,8 @@ DEFAULT = "en"
 PLURAL_ORDER = ("zero", "one", "two", "few", "many")
 _TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")  # newstyle gettext's named placeholders
-JS_SOURCES = (".js",)  # messages extracted from these files are handed to player.js
+JS_SOURCES = (".js",)
+GROUPED = 3  # more untranslated strings than this: one warning listing them all  # messages extracted from these files are handed to player.js
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def untranslated(catalog: MessageCatalog, shown: str, reference: dict) -> list[P
     """One warning per string of the template the catalog does not translate (English is shown)."""
     if catalog.locale is not None and str(catalog.locale) == "en":
         return []  # the msgids are English: a missing entry is already right
-    problems = []
+    missing = []
     for msgid in reference:
         message = catalog.get(msgid)
         if _is_translated(message):
@@ -200,10 +201,16 @@ def untranslated(catalog: MessageCatalog, shown: str, reference: dict) -> list[P
         singular = msgid[0] if isinstance(msgid, tuple) else msgid
         where = "no translation of" if message is None else (
             "a fuzzy translation of" if message.fuzzy else "an empty translation of")
-        problems.append(Problem(Severity.WARNING, Origin(shown, message.lineno if message else None),
-                                f"{where} {singular!r}; the site shows it in English (add its "
-                                "msgstr, or run `pybabel update` and translate the new entries)"))
-    return problems
+        missing.append((message.lineno if message else None, where, singular))
+    fix = "the site shows it in English (add its msgstr, or run `pybabel update` and translate the new entries)"
+    if len(missing) <= GROUPED:
+        return [Problem(Severity.WARNING, Origin(shown, line), f"{where} {text!r}; {fix}")
+                for line, where, text in missing]
+    return [Problem(Severity.WARNING, Origin(shown), (
+        f"{len(missing)} strings are not translated; the site shows them in English (translate "
+        "them; `pybabel update` adds the entries a catalog lacks)"),
+        tuple(f"line {line}: {where} {text!r}" if line else f"{where} {text!r}"
+              for line, where, text in missing))]
 
 
 def js_catalog(catalog: MessageCatalog, translations, tag: str) -> dict:
