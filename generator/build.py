@@ -22,7 +22,7 @@ from .errors import PodsiteError, Report, Severity
 from .ingest import attachments, download
 from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
-from .site import i18n, listening_pages, worksheet_pages
+from .site import i18n, listening_pages, site_urls, worksheet_pages
 from .site.cache import build_site_cached
 from .site.merge import leave_out, merge
 from .site.render import PathError, RenderOptions, make_environment, render_site
@@ -61,6 +61,7 @@ class Settings:
     listen_fetch: bool = True  # download the chapter and transcript files the feed names
     fetch_allow_hosts: tuple[str, ...] = ()  # private/loopback hosts a feed may name (guard.py)
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
+    site_url: str = ""  # MkDocs' site_url: canonical URLs; feed URLs under it become relative
     language: str = ""  # mkdocs.yml's theme.language; "" = the feed's <language> decides
     locale_dir: str = ""  # the project's own interface catalogs, searched before podsite's
     feed_blocked: str = "hide"  # items with itunes:block / podcast:block yes: "hide" or "show"
@@ -200,6 +201,7 @@ def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
     report.problems.extend(listener.problems)
     infos = listening_pages.listener_infos(catalog, listener, report)
     listening_pages.install(env, infos, settings.subscribe, settings.directory_urls)
+    site_urls.install(env, settings.site_url)
     try:
         pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest,
                                                                 settings.directory_urls,

@@ -199,7 +199,8 @@ def theme_html_lang(language: str, theme_dirs) -> str:
 
 
 def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
-                  directory_urls: bool = True, language: str = "") -> Settings:
+                  directory_urls: bool = True, language: str = "",
+                  site_url: str | None = None) -> Settings:
     root = Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
     return Settings(
         root=root,
@@ -223,6 +224,7 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         cache_dir=plugin_config.cache_dir,
         urls_file=plugin_config.urls_file,
         directory_urls=directory_urls,
+        site_url=site_url or "",
         listen_fetch=plugin_config.listen_fetch,
         feed_blocked=plugin_config.feed_blocked,
         feed_without_audio=plugin_config.feed_without_audio,

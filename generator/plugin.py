@@ -8,7 +8,8 @@
 - on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk),
   with the templates' raw HTML blocks lifted out of their Markdown (rawhtml.py);
 - on_page_content: put those blocks back into the page's HTML.
-- on_env: podsite's catalog for the theme override's words (main.html), and player.js' part of it.
+- on_env: podsite's catalog for the theme override's words (main.html), and player.js' part of it;
+  the show's feed URL for every page's <link rel="alternate">.
 - on_post_build: swap the finished staging folder into place; only then does a newly downloaded
   feed become the last good copy (`build.keep_feed`).
 """
@@ -25,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
+from mkdocs.utils.meta import get_data
 
 from .build import build_from, feed_language, keep_feed, load_interface, load_sources
 from .config import PodsiteConfig, material_language, settings_from, theme_html_lang, theme_language
@@ -33,6 +35,14 @@ from .site import export, i18n, nav, notes_html, rawhtml, writer
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many
+
+
+def feed_link(pages: dict[str, str | bytes]) -> str:
+    """The show's feed URL (HTML-escaped) that the generated home page names in its front matter."""
+    home = pages.get("index.md")
+    if not isinstance(home, str):
+        return ""
+    return str(get_data(home)[1].get("podsite_feed") or "")
 
 
 class PodsitePlugin(BasePlugin[PodsiteConfig]):
@@ -47,6 +57,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self.unplaced = 0  # pages whose raw HTML blocks did not all reach the page
         self.final_site_dir: str | None = None
         self.warnings: CountHandler | None = None
+        self.feed_link = ""  # the show's feed, from the home page's front matter
         self.early_sources = None  # read in on_config when the feed decides the site's language
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -58,7 +69,8 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             return config
         language = theme_language(config)
         self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls,
-                                      theme_html_lang(language, config.theme.dirs) if language else "")
+                                      theme_html_lang(language, config.theme.dirs) if language else "",
+                                      site_url=config.site_url)
         self._check_layout(config)
         self.early_sources = None
         if not self.settings.language:
@@ -117,6 +129,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             self._abort(config, [f"{len(report.warnings)} content warning(s) in strict mode "
                                  "(fix them, or build without --strict)"])
         self.pages, self.sources = pages, sources
+        self.feed_link = feed_link(pages)
 
     def _abort(self, config, lines: list[str]):
         self._discard_staging(config)
@@ -138,6 +151,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         interface = load_interface(self.settings, None, Report())
         env.install_gettext_translations(interface.translations, newstyle=True)
         env.globals["podsite_i18n"] = i18n.script_json(interface.js)
+        env.globals["podsite_feed"] = self.feed_link  # main.html: <link rel="alternate">, every page
         return env
 
     def on_files(self, files: Files, *, config) -> Files:

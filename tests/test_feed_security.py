@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import mkdocs
 
 from generator.build import Settings, build_site
@@ -39,16 +40,23 @@ def test_hostile_fields_golden(hostile_pages, page, update_golden):
     assert hostile_pages[page] == target.read_text(encoding="utf-8")
 
 
-_JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
 def test_dangerous_urls_never_become_links(hostile_pages):
     # Page bodies only: the front matter holds the title as YAML text, never as Markdown.
-    text = "\n".join(v.split("\n---\n", 1)[-1] for v in hostile_pages.values() if isinstance(v, str))
-    # JSON-LD holds feed text as JSON data, where nothing can close the element early
-    blocks = _JSON_LD.findall(text)
-    assert blocks and all(json.loads(b) and "<" not in b for b in blocks)
-    text = _JSON_LD.sub("", text)
+    text = "\n".join(v.split("\n---\n", 1)[-1] for p, v in hostile_pages.items()
+                     if isinstance(v, str) and not p.endswith("/embed/index.html"))
+    # the embed pages (templates/embed.html.j2) have the template's own <style> and <script>, once
+    embeds = [v for p, v in hostile_pages.items() if p.endswith("/embed/index.html")]
+    assert embeds and all(len(re.findall(r"<(script|style|iframe)", v, re.I)) == 2 for v in embeds)
+    for v in embeds:
+        assert not re.search(r"<[a-z][^>]*\son\w+\s*=", v, re.I)
+    # JSON-LD (front matter, for <head>) holds feed text as JSON data, where nothing can close the
+    # element early
+    blocks = [yaml.safe_load(v.split("\n---\n", 1)[0].removeprefix("---\n"))["podsite_jsonld"]
+              for path, v in hostile_pages.items() if path == "index.md" or path.startswith("episodes/")
+              and isinstance(v, str) and "podsite_jsonld" in v]
+    assert len(blocks) >= 3 and all(json.loads(b) and "<" not in b for b in blocks)
     assert not re.search(r"(?:href|src)=\"?\s*(?:javascript|data):", text, re.I)
     # Markdown links, outside the raw HTML blocks (where `[x](javascript:)` is only text)
     markdown = re.sub(r"<!--podsite:html-->.*?<!--/podsite:html-->", "", text, flags=re.S)

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.build import Settings, generate
 from generator.errors import Report, Severity
@@ -133,7 +134,8 @@ def test_responsive_cover_podroll_and_the_guid_in_json_ld(site):
     assert '<a href="https://friend.example/rss" type="application/rss+xml" rel="noopener">A [friendly] show</a>' \
         in podroll
     assert "29cdca4a-32d8-56ba-b48b-09a011c5daa9" in podroll
-    series = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', home).group(1))
+    front_matter = yaml.safe_load(home.split("\n---\n", 1)[0].removeprefix("---\n"))
+    series = json.loads(front_matter["podsite_jsonld"])  # main.html writes it into <head>
     assert series["identifier"] == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
 
 

@@ -86,7 +86,7 @@ def test_generate_refuses_on_content_errors_and_writes_nothing(project):
         "info: content/feed.xml:19: episode 'Questions worth asking your sceptics' has no show notes "
         "(`podsite new 9` starts them in content/episodes/009-questions-worth-asking-your-sceptics.md)\n"
         "nothing was written\n")
-    assert sorted(os.listdir(project / "content/pages")) == ["about.md", "media"]
+    assert sorted(os.listdir(project / "content/pages")) == ["about.md", "feed.xml", "media", "support.md"]
 
 
 def test_generate_refuses_an_output_folder_among_the_sources(project):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
+
+import yaml
 
 from generator.build import Settings, build_site
 from generator.sources.files import Sources
@@ -33,7 +34,8 @@ def test_the_page_shows_the_hosts_day_and_keeps_the_instant():
     episode = pages["episodes/friday-evening-in-california.md"]
     # 16:00 PST is 00:00 UTC on the 21st: the host published on the 20th
     assert '<time datetime="2006-01-20T16:00:00-08:00">January 20, 2006</time>' in episode
-    [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', episode, re.S)
+    # the JSON-LD is front matter that main.html writes into <head>
+    ld = yaml.safe_load(episode.split("\n---\n", 1)[0].removeprefix("---\n"))["podsite_jsonld"]
     assert json.loads(ld)["datePublished"] == "2006-01-20T16:00:00-08:00"
     assert "January 21, 2006" not in "".join(p for p in pages.values() if isinstance(p, str))
 

@@ -31,7 +31,8 @@ def test_every_episode_page_has_an_audio_player(built):
     assert len(pages) == len(SAMPLE_TITLES) == 9
     for page in pages:
         html = page.read_text()
-        assert re.search(r'<audio controls preload="none" src="https://[^"]+\.mp3">', html), page
+        # the sample's audio lies under its site_url: written relative, it plays wherever the site is served
+        assert re.search(r'<audio controls preload="none" src="\.\./\.\./media/sbs-\d{3}\.mp3">', html), page
 
 
 def test_search_index_has_every_episode_title(built):
@@ -50,7 +51,7 @@ def test_the_players_buttons_are_not_in_the_search_index(built):
     # "download" must not match every episode: the audio block is excluded from search
     index = json.loads((built / "site/search/search_index.json").read_text())
     page = [doc for doc in index["docs"] if doc["location"] == "episodes/auditing-your-alliances/"]
-    assert page and page[0]["text"].startswith("<p>Bonus · April 22, 2026 · 28 min · Season 2 · Episode 8</p>")
+    assert page and page[0]["text"].startswith("<p>Bonus · April 22, 2026 · 11 s · Season 2 · Episode 8</p>")
     assert [doc["location"] for doc in index["docs"]
             if re.search(r"Download the episode|Play episode", doc["text"])] == []
 
@@ -95,7 +96,7 @@ def test_a_template_mistake_names_the_template_line(built):
     result = mkdocs(built, "build")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert ("templates/episode.md.j2:22: template error: 'generator.model.Episode object' has no "
+    assert ("templates/episode.md.j2:23: template error: 'generator.model.Episode object' has no "
             "attribute 'titel' (fix the template, or restore it from git)") in result.stderr
     assert (built / "site/index.html").exists()
 
@@ -182,30 +183,53 @@ def test_nav_pruning_keeps_everything_else_and_drops_emptied_sections():
 
 
 class _Links(HTMLParser):
+    """Every URL a page makes the browser load or offers to follow, and its sharing tags' URLs."""
+
     def __init__(self) -> None:
         super().__init__()
         self.urls: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value and (name == "href" and tag in ("a", "link") or name == "src"):
+        attrs = dict(attrs)
+        for name, value in attrs.items():
+            if value and (name in ("href", "src", "data-src", "action") or
+                          name == "content" and (attrs.get("property") or "").startswith("og:")
+                          and value.startswith("http")):
                 self.urls.append(value)
 
 
-def broken_links(site: Path) -> list[str]:
-    """Every site-relative link and source of every page whose target file does not exist."""
+# Hosts the sample links to on purpose (subscribe links, a chapter's and a guest's page, the
+# theme's credit), and schemes that are no address. Anything else is a mistake or a third party.
+SAMPLE_HOSTS = {"podcasts.apple.com", "pca.st", "example.org", "squidfunk.github.io", "www.mkdocs.org",
+                "creativecommons.org"}
+SITE_URL = "https://small-brave-steps.example/"
+
+
+def broken_links(site: Path, site_url: str = SITE_URL) -> list[str]:
+    """Every link and source of every page whose target the site does not have: relative ones,
+    and absolute ones under site_url; absolute ones elsewhere only to SAMPLE_HOSTS. (The feed's
+    own page URLs, such as its funding link, are folders: with use_directory_urls: false MkDocs
+    writes `support.html` for them.)"""
     broken = []
     for page in sorted(site.rglob("*.html")):
         parser = _Links()
         parser.feed(page.read_text(encoding="utf-8"))
         for url in parser.urls:
+            if url.startswith(site_url):
+                url = "/" + url[len(site_url):]
             parts = urlsplit(url)
-            if parts.scheme or parts.netloc or not parts.path:
-                continue  # another site, or an anchor on this page
+            if parts.scheme in ("mailto", "tel") or (not parts.scheme and not parts.netloc and not parts.path):
+                continue  # an address, or an anchor on this page
+            if parts.scheme or parts.netloc:
+                if parts.hostname not in SAMPLE_HOSTS:
+                    broken.append(f"{page.relative_to(site)}: {url} (a host the sample does not name)")
+                continue
             base = site if parts.path.startswith("/") else page.parent  # site_url's path is /
             target = (base / unquote(parts.path).lstrip("/")).resolve()
             if url.endswith("/") or target.is_dir():
                 target = target / "index.html"
+            if not target.is_file() and url.startswith("/") and url.endswith("/"):
+                target = target.parent.with_suffix(".html")
             if site.resolve() not in target.parents or not target.is_file():
                 broken.append(f"{page.relative_to(site)}: {url}")
     return broken
@@ -213,8 +237,9 @@ def broken_links(site: Path) -> list[str]:
 
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_no_page_links_to_a_file_the_site_does_not_have(project, directory_urls):
-    # MkDocs checks the Markdown links; this checks every link of the built site, including the
-    # ones podsite writes as HTML (episode lists, player, chapters, transcripts)
+    # MkDocs checks the Markdown links; this checks every link and source of the built site,
+    # including the ones podsite writes as HTML (episode lists, player, chapters, transcripts), the
+    # sample's own cover art, audio and feed, and the sharing tags' absolute URLs
     if not directory_urls:
         with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
             config.write("\nuse_directory_urls: false\n")
@@ -224,7 +249,10 @@ def test_no_page_links_to_a_file_the_site_does_not_have(project, directory_urls)
     assert len(list(site.rglob("*.html"))) > 20
     assert broken_links(site) == []
     (site / ("virtues/courage/index.html" if directory_urls else "virtues/courage.html")).unlink()
-    assert any(link.endswith(("virtues/courage/", "virtues/courage.html")) for link in broken_links(site))
+    (site / "media/sbs-002.mp3").unlink()
+    broken = broken_links(site)
+    assert any(link.endswith(("virtues/courage/", "virtues/courage.html")) for link in broken)
+    assert any(link.endswith("media/sbs-002.mp3") for link in broken)
 
 
 class _Meta(HTMLParser):
@@ -255,3 +283,69 @@ def test_sharing_tags_hold_titles_with_quotes_and_ampersands_as_written(project)
     episode = sharing_tags(project / "site/episodes/building-alliances-the-four-packs/index.html")
     assert episode["og:title"] == 'Allies "&" <friends> - Small Brave Steps'
     assert episode["og:type"] == "website" and episode["og:audio"].endswith(".mp3")
+
+
+class _Head(HTMLParser):
+    """Where each JSON-LD block and feed link is (head or body), and the canonical URL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_head, self.in_json = False, False
+        self.json_ld: list[tuple[bool, str]] = []  # (in <head>, text)
+        self.feeds: list[tuple[bool, str]] = []
+        self.canonical = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "head":
+            self.in_head = True
+        elif tag == "body":
+            self.in_head = False
+        self.in_json = tag == "script" and attrs.get("type") == "application/ld+json"
+        if tag == "link" and "alternate" in (attrs.get("rel") or "").split() and attrs.get("type") == "application/rss+xml":
+            self.feeds.append((self.in_head, attrs.get("href")))
+        if tag == "link" and attrs.get("rel") == "canonical":
+            self.canonical = attrs.get("href")
+
+    def handle_endtag(self, tag):
+        self.in_json = False
+        if tag == "head":
+            self.in_head = False
+
+    def handle_data(self, data):
+        if self.in_json:
+            self.json_ld.append((self.in_head, data))
+
+
+def head_of(page: Path) -> _Head:
+    parser = _Head()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_structured_data_and_the_feed_link_are_in_every_pages_head(project):
+    # Material's instant navigation re-runs scripts of the body as JavaScript: JSON-LD there
+    # threw "Unexpected token ':'". In <head>, with the page's canonical URL, the feed <link> as sameAs.
+    edit(project / "content/feed.xml", "<title>Building alliances: the four packs</title>",
+         "<title>Allies \U0001f91d &lt;/script&gt; \u2028 &amp; friends</title>")
+    assert mkdocs(project, "build", "--strict").returncode == 0
+    site = project / "site"
+    pages = sorted(p for p in site.rglob("*.html") if "http-equiv=\"refresh\"" not in p.read_text()
+                   and p.parent.name != "embed")  # the embeddable player is a widget, not a page
+    assert len(pages) > 20
+    for page in pages:
+        head = head_of(page)
+        assert head.feeds == [(True, "https://small-brave-steps.example/feed.xml")], page
+        assert all(in_head for in_head, _ in head.json_ld), page
+    home = head_of(site / "index.html")
+    series = json.loads(home.json_ld[0][1])
+    assert series["@type"] == "PodcastSeries" and series["url"] == home.canonical == "https://small-brave-steps.example/"
+    for page in episode_pages(site):
+        head = head_of(page)
+        [(_, text)] = head.json_ld
+        data = json.loads(text)
+        assert data["url"] == head.canonical and data["url"].startswith("https://small-brave-steps.example/episodes/")
+        assert re.fullmatch(r"https://small-brave-steps\.example/episodes/\d+", data["sameAs"])
+        assert "<" not in text
+    allies = json.loads(head_of(site / "episodes/building-alliances-the-four-packs/index.html").json_ld[0][1])
+    assert allies["name"] == "Allies \U0001f91d </script> & friends"  # U+2028 is whitespace

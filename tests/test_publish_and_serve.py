@@ -33,9 +33,11 @@ def test_gh_deploy_publishes_every_episode_page(project, tmp_path):
     assert result.returncode == 0, result.stderr
 
     published = git(remote, "ls-tree", "-r", "--name-only", "gh-pages").split()
-    episodes = {p for p in published if p.startswith("episodes/") and p.endswith("/index.html")}
+    episodes = {p for p in published if p.startswith("episodes/") and p.endswith("/index.html")
+                and not p.endswith("/embed/index.html")}
     assert "episodes/building-alliances-the-four-packs/index.html" in episodes
     assert len(episodes - {"episodes/index.html"}) == 9
+    assert "episodes/building-alliances-the-four-packs/embed/index.html" in published
     assert "search/search_index.json" in published
     # nothing of the staging machinery reaches the branch or lingers on disk
     assert not any("podsite-new" in p for p in published)

@@ -45,7 +45,8 @@ def _load_project(config_file: str):
         raise click.ClickException(f"{config_file}: the podsite plugin is not listed under 'plugins:'")
     language = theme_language(config)
     return settings_from(plugin.config, config.config_file_path, config.use_directory_urls,
-                         theme_html_lang(language, config.theme.dirs) if language else ""), config
+                         theme_html_lang(language, config.theme.dirs) if language else "",
+                         site_url=config.site_url), config
 
 
 @click.group()

@@ -37,6 +37,7 @@ from ..sources.listening import (
     person_ids,
 )
 from .render import SiteFiles, episode_path, paginate, plain_summary, relative_path
+from .site_urls import canonical_url, url_of
 
 
 @dataclass(frozen=True)
@@ -95,20 +96,6 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
     return infos
 
 
-def url_of(path: str, directory_urls: bool = True) -> str:
-    """The URL (from the site's root) MkDocs gives a generated page: `episodes/x.md` is
-    `episodes/x/` with `use_directory_urls` (the default), else `episodes/x.html`. Other files
-    keep their path."""
-    if not path.endswith(".md"):
-        return path
-    stem = path.removesuffix(".md")
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
-
-
 @jinja2.pass_context
 def page_url(context, target: str) -> str:
     """Relative URL from the page being rendered to another generated page, for raw HTML
@@ -123,8 +110,27 @@ def page_url(context, target: str) -> str:
     return relative_path(there, here)
 
 
+def embed_path(episode: Episode) -> str:
+    """The embeddable player of an episode: a page of its own under the episode's URL."""
+    return f"episodes/{episode.slug}/embed/index.html"
+
+
+def chapter_data(info: ListenInfo | None) -> str:
+    """The chapters as JSON for player.js (`[[start, title], ...]`), "" without chapters."""
+    if info is None or not info.chapters:
+        return ""
+    return json.dumps([[c.start, c.title] for c in info.chapters], ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def embed_height(info: ListenInfo | None) -> int:
+    """Pixels the embed's <iframe> needs: the player, and up to 12 chapters before it scrolls."""
+    return 150 + (22 * min(len(info.chapters), 12) + 8 if info is not None and info.chapters else 0)
+
+
 def install(env: jinja2.Environment, infos: dict[str, ListenInfo], subscribe: tuple,
             directory_urls: bool = True) -> None:
+    env.globals.update(embed_path=embed_path, chapter_data=chapter_data, embed_height=embed_height)
     env.globals.update(listening=infos, person_path=person_path, subscribe_links=subscribe,
                        jsonld_episode=jsonld_episode, jsonld_series=jsonld_series, page_url=page_url,
                        directory_urls=directory_urls)
@@ -133,7 +139,8 @@ def install(env: jinja2.Environment, infos: dict[str, ListenInfo], subscribe: tu
 
 def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: jinja2.Environment,
                           per_page: int = 20) -> dict[str, str]:
-    """Transcript pages, the transcripts list and its search file, people and person pages.
+    """Transcript pages, the transcripts list and its search file, people and person pages, and
+    each episode's embeddable player (episodes/<slug>/embed/).
     Every list is paginated (`per_page`), so no page grows with the number of episodes."""
     site = SiteFiles()
     people: dict[str, Person] = {}
@@ -149,6 +156,12 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: j
             site.add(info.transcript_path, template.render(
                 here=info.transcript_path, episode=episode, info=info, podcast=catalog.podcast,
                 episode_page=episode_path(episode)))
+    embed = env.get_template("embed.html.j2")
+    for episode in catalog.episodes:
+        if episode.feed.enclosure:
+            path = embed_path(episode)
+            site.add(path, embed.render(here=path, episode=episode, info=infos[episode.slug],
+                                        podcast=catalog.podcast))
     with_transcripts = [(e, infos[e.slug]) for e in catalog.episodes if infos[e.slug].transcript]
     if with_transcripts:
         data = transcript_search_data(with_transcripts, env.globals.get("directory_urls", True))
@@ -202,15 +215,21 @@ def _size(n: int) -> str:
 
 
 def _script_json(data: dict) -> str:
-    """JSON that cannot end its <script> element early, on one line (Markdown keeps it whole)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """JSON for a <script> element, as a quoted front-matter value (main.html prints it in <head>).
+
+    ASCII only (`\\u` escapes), and `<`, `>`, `&` escaped, so it can never end its <script>
+    element early; quoted once more for the YAML front matter."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json.dumps(text)
 
 
-def series_data(podcast: Podcast) -> dict:
+def series_data(podcast: Podcast, url: str = "") -> dict:
     data = {"@context": "https://schema.org", "@type": "PodcastSeries", "name": podcast.title}
-    if podcast.link:
-        data["url"] = podcast.link
+    if url:
+        data["url"] = url
+    if podcast.link and podcast.link != url:
+        data["sameAs"] = podcast.link
     if podcast.feed_url:
         data["webFeed"] = podcast.feed_url
     if podcast.image:
@@ -222,24 +241,32 @@ def series_data(podcast: Podcast) -> dict:
     return data
 
 
-def jsonld_series(podcast: Podcast) -> str:
-    return _script_json(series_data(podcast))
+@jinja2.pass_context
+def jsonld_series(context, podcast: Podcast) -> str:
+    """The home page's PodcastSeries; `url` is the page's canonical URL (feed `<link>`: sameAs)."""
+    return _script_json(series_data(podcast, canonical_url(context, "index.md")))
 
 
-def jsonld_episode(episode: Episode, podcast: Podcast) -> str:
+@jinja2.pass_context
+def jsonld_episode(context, episode: Episode, podcast: Podcast) -> str:
+    """The episode page's PodcastEpisode: `url` is the page's own canonical URL (under
+    `site_url`), the feed item's `<link>` its `sameAs`."""
     feed = episode.feed
-    series = series_data(podcast)
+    series = series_data(podcast, canonical_url(context, "index.md"))
     del series["@context"]
     data = {"@context": "https://schema.org", "@type": "PodcastEpisode", "name": episode.title,
             "partOfSeries": series}
+    url = canonical_url(context, episode_path(episode))
+    if url:
+        data["url"] = url
+    if feed.link and feed.link != url:
+        data["sameAs"] = feed.link
     if feed.published:
         data["datePublished"] = feed.published.isoformat()  # the instant, in the feed's offset
     if feed.number is not None:
         data["episodeNumber"] = feed.number
     if feed.season is not None:
         data["partOfSeason"] = {"@type": "PodcastSeason", "seasonNumber": feed.season}
-    if feed.link:
-        data["url"] = feed.link
     if feed.image:
         data["image"] = feed.image
     description = (episode.note.description if episode.note and episode.note.description
