@@ -15,9 +15,11 @@ The `podcast:` tags are those of the Podcasting 2.0 namespace under any URI the 
 feedparser keeps only the last of repeated unknown tags, drops the text of one with attributes
 (a `podcast:person`'s name) and names them by the feed's own prefix, so these tags are read in a
 second, namespace-aware pass (`item_extras`) over the feed bytes as `xmlprep` leaves them (no
-DOCTYPE, no undefined entities). Only when that pass cannot read the feed (not well-formed XML)
-is what feedparser kept used: chapters and one transcript, and no person (feedparser lost the
-name).
+DOCTYPE, no undefined entities). The same pass reads each description element by its name for
+`descriptions.py`. A feed that is not well-formed XML is read by `tolerant_extras` instead (the
+standard library's forgiving HTMLParser), so it gives the same records; only when neither
+applies is what feedparser kept used: chapters and one transcript, and no person (feedparser
+lost the name).
 """
 
 from __future__ import annotations
