@@ -230,7 +230,7 @@ def test_check_reports_podsite_options_at_their_line(project, line, severity, me
     assert result.stderr.count("podsite' option") == 0  # not MkDocs' own line about it as well
 
 
-def _line_of(path: Path, text: str) -> int:
+def _line_of(path, text: str) -> int:
     return path.read_text().splitlines().index(text) + 1
 
 
