@@ -240,9 +240,9 @@ SAMPLE_HOSTS = {"podcasts.apple.com", "pca.st", "example.org", "squidfunk.github
 SITE_URL = "https://small-brave-steps.example/"
 
 
-def broken_links(site: Path, site_url: str = SITE_URL) -> list[str]:
+def broken_links(site: Path, site_url: str = SITE_URL, hosts: frozenset | set = SAMPLE_HOSTS) -> list[str]:
     """Every link and source of every page whose target the site does not have: relative ones,
-    and absolute ones under site_url; absolute ones elsewhere only to SAMPLE_HOSTS. (The feed's
+    and absolute ones under site_url; absolute ones elsewhere only to `hosts` (SAMPLE_HOSTS). (The feed's
     own page URLs, such as its funding link, are folders: with use_directory_urls: false MkDocs
     writes `support.html` for them.)"""
     broken = []
@@ -256,7 +256,7 @@ def broken_links(site: Path, site_url: str = SITE_URL) -> list[str]:
             if parts.scheme in ("mailto", "tel") or (not parts.scheme and not parts.netloc and not parts.path):
                 continue  # an address, or an anchor on this page
             if parts.scheme or parts.netloc:
-                if parts.hostname not in SAMPLE_HOSTS:
+                if parts.hostname not in hosts:
                     broken.append(f"{page.relative_to(site)}: {url} (a host the sample does not name)")
                 continue
             base = site if parts.path.startswith("/") else page.parent  # site_url's path is /
