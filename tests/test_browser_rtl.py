@@ -39,7 +39,7 @@ def arabic(tmp_path_factory, shared_cache):
                                         .replace("  language: en\n", "  language: ar\n"))
     feed = project / "content" / "feed.xml"
     feed.write_text(re.sub(r"https://small-brave-steps\.example/media/sbs-(\d+)\.mp3",
-                           rf"{url}media/silence.mp3?episode=\1", feed.read_text(encoding="utf-8")))
+                           rf"{url}media/sbs-\1.mp3", feed.read_text(encoding="utf-8")))  # the sample's own audio
     result = mkdocs(project, "build", "--strict", timeout=600)
     assert result.returncode == 0, result.stderr
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -77,10 +77,10 @@ def test_the_episode_page_and_its_player_bar_read_right_to_left(page):
     player = page.locator("[data-podsite-player]")
     expect(player).to_be_visible()
     assert page.evaluate("getComputedStyle(document.querySelector('[data-podsite-player]')).direction") == "rtl"
-    # the bar mirrors: play/pause on the right, close on the left, back-15 right of forward-30
+    # the bar mirrors: back-15, play/pause, forward-30 from the right, close on the left
     toggle, close = box(page, "[data-podsite-toggle]"), box(page, "[data-podsite-close]")
     back, forward = box(page, "[data-podsite-skip='-15']"), box(page, "[data-podsite-skip='30']")
-    assert toggle["x"] > back["x"] > forward["x"] > close["x"]
+    assert back["x"] > toggle["x"] > forward["x"] > close["x"]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "arabic-episode.png"), full_page=False)
 
@@ -89,7 +89,7 @@ def test_the_players_labels_are_in_the_pages_language(page):
     page.wait_for_function("!document.querySelector('[data-podsite-audio]').paused", timeout=15000)
     expect(page.locator("[data-podsite-toggle]")).to_have_attribute("aria-label", "إيقاف مؤقت")
     expect(page.locator("[data-podsite-play]")).to_have_text("إيقاف مؤقت")
-    assert page.locator("[data-podsite-player]").get_attribute("aria-label") == "مشغّل الحلقات"
+    assert page.locator("[data-podsite-player]").get_attribute("aria-label") == "مشغّل الحلقة"
     assert page.locator("[data-podsite-skip='-15']").get_attribute("aria-label") == "رجوع 15 ثانية"
     assert " من " in page.locator("[data-podsite-position]").get_attribute("aria-valuetext")
     page.locator("[data-podsite-toggle]").click()

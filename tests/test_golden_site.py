@@ -23,7 +23,7 @@ def sample_pages() -> dict[str, str]:
             env.delenv(name, raising=False)
         config = load_config(str(ROOT / "mkdocs.yml"))
         settings = settings_from(config.plugins["podsite"].config, config.config_file_path,
-                                 config.use_directory_urls, config.site_url)
+                                 config.use_directory_urls, site_url=config.site_url)
     pages, report = generate(replace(settings, cache_dir=""))
     assert not report.errors
     return pages

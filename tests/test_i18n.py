@@ -35,7 +35,7 @@ def _plain(msgid) -> str:
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("pot") / "podsite.pot"
-    subprocess.run([str(PYBABEL), "extract", "-F", "babel.cfg", "-o", str(out), "--omit-header",
+    subprocess.run([str(PYBABEL), "extract", "-F", "babel.cfg", "-k", "t", "-o", str(out), "--omit-header",
                     "--no-wrap", "."], cwd=ROOT, check=True, capture_output=True)
     return _ids(out)
 
