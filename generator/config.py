@@ -107,6 +107,12 @@ class PodsiteConfig(base.Config):
     links to, at build time, keeping the last good copy beside the feed's; listeners' browsers
     never fetch them from a third party. `false` uses only files beside the show notes."""
 
+    search = c.Type(bool, default=True)
+    """Site search over every page, transcripts included, with Pagefind: the build indexes the
+    finished site into `pagefind/` and the header's search box queries it, fetching only the
+    parts of the index a query needs. Replaces Material's `search` plugin (take `- search` out of
+    `plugins:`). `false` builds no index and shows no search box."""
+
     subscribe = SubscribeLinks()
     """Podcast apps for the subscribe links, `name: URL` (e.g. `Apple Podcasts: https://...`).
     The feed's own link (atom:link rel="self") is always offered first."""
