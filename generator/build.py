@@ -111,7 +111,10 @@ def load_sources(settings: Settings) -> files.Sources:
 def load_listener(sources: files.Sources, settings: Settings) -> ListenerFiles:
     """Transcripts beside the notes; chapter and transcript files the feed links to."""
     feed = None
-    if settings.listen_fetch and sources.feed_bytes and b"podcastindex.org/namespace" in sources.feed_bytes:
+    # Whether there is anything to download is read from the parsed feed (a feed may bind the
+    # Podcasting 2.0 namespace under any of its URIs, or not bind it at all): a feed without
+    # chapter or transcript links costs the parse, which the parse cache keeps for build_catalog.
+    if settings.listen_fetch and sources.feed_bytes:
         feed = parse_feed_cached(sources.feed_bytes, sources.feed_source, Report(),
                                  _parsed_cache(settings), sources.feed_base_url)
     local = files.load_local_transcripts(settings.root / settings.notes_dir, settings.root)

@@ -10,8 +10,8 @@ from generator.commands.cli import main
 
 NOTE_8 = "content/episodes/008-auditing-alliances.md"
 MISSING_9 = ("info: content/feed.xml:19: episode 'Questions worth asking your sceptics' has no show "
-             "notes (add content/episodes/questions-worth-asking-your-sceptics.md with "
-             "'guid: \"sbs-2026-009\"' in its front matter)")
+             "notes (`podsite new 9` starts them in "
+             "content/episodes/009-questions-worth-asking-your-sceptics.md)")
 
 
 @pytest.fixture(autouse=True)
@@ -176,3 +176,23 @@ def test_github_annotations_escape_what_would_end_the_command():
 
     problem = Problem(Severity.ERROR, Origin("notes/a:b,c.md", 3), "100% wrong\nsecond line")
     assert github_annotation(problem) == "::error file=notes/a%3Ab%2Cc.md,line=3::100%25 wrong%0Asecond line"
+
+
+def test_check_summary_lists_the_episodes_that_need_notes_with_their_command(project, tmp_path):
+    """The run summary of the publishing workflow; `podsite new` writes the file it names."""
+    (project / NOTE_8).unlink()
+    summary = tmp_path / "summary.md"
+    summary.write_text("The feed has changed.\n\n")
+    result = podsite(project, "check", "--summary", str(summary))
+    assert result.exit_code == 0
+    assert summary.read_text() == (
+        "The feed has changed.\n\n"
+        "**podsite check**: 0 errors, 0 warnings; 35 pages would be generated\n\n"
+        "Episodes that still need show notes (2; published with the feed's description until "
+        "then):\n\n"
+        "- Questions worth asking your sceptics: `podsite new 9` starts "
+        "`content/episodes/009-questions-worth-asking-your-sceptics.md`\n"
+        "- Auditing your alliances: `podsite new 8` starts "
+        "`content/episodes/008-auditing-your-alliances.md`\n\n")
+    assert podsite(project, "new", "8").stdout.startswith(
+        "wrote content/episodes/008-auditing-your-alliances.md ")

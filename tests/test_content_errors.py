@@ -89,7 +89,7 @@ def test_file_name_number_is_the_fallback_join_key():
 def test_episode_without_notes_is_a_warning_with_the_fix():
     pages, problems = run(GOOD_NOTE_2)
     assert problems == ["warning: content/feed.xml:4: episode 'First steps' has no show notes "
-                        "(add content/episodes/first-steps.md with 'guid: \"ep-1\"' in its front matter)"]
+                        "(`podsite new 1` starts them in content/episodes/001-first-steps.md)"]
     assert "episodes/first-steps.md" in pages  # still published, from the feed alone
 
 
@@ -100,10 +100,26 @@ def test_missing_notes_can_be_demoted_to_info():
 
 def test_many_episodes_without_notes_are_one_grouped_warning():
     _, problems = run()
-    assert problems == ["warning: content/feed.xml: 2 episodes have no show notes (add a file per "
-                        "episode with its guid in the front matter)\n"
-                        "  - line 6: 'Second wind' -> add content/episodes/second-wind.md\n"
-                        "  - line 4: 'First steps' -> add content/episodes/first-steps.md"]
+    assert problems == ["warning: content/feed.xml: 2 episodes have no show notes (`podsite new "
+                        "<number or guid>` starts a file for each)\n"
+                        "  - line 4: 'First steps': podsite new 1 starts "
+                        "content/episodes/001-first-steps.md\n"
+                        "  - line 6: 'Second wind': podsite new 2 starts "
+                        "content/episodes/002-second-wind.md"]
+
+
+def test_the_missing_notes_hint_names_what_podsite_new_would_write():
+    """Same file name as `podsite new`; the guid when the number does not name one episode;
+    feed order even when the feed lists its oldest item first."""
+    feed = FEED.replace(b"<itunes:episode>2</itunes:episode>", b"")
+    feed = feed.replace(b"<guid>ep-2</guid>", b"<guid>tag:cast.example,2026:second wind</guid>")
+    _, problems = run(feed=feed)
+    assert problems == ["warning: content/feed.xml: 2 episodes have no show notes (`podsite new "
+                        "<number or guid>` starts a file for each)\n"
+                        "  - line 4: 'First steps': podsite new 1 starts "
+                        "content/episodes/001-first-steps.md\n"
+                        "  - line 6: 'Second wind': podsite new 'tag:cast.example,2026:second wind' "
+                        "starts content/episodes/second-wind.md"]
 
 
 def test_two_notes_for_one_episode():

@@ -4,6 +4,10 @@ Each JSON file is what ingest makes of its feed: the channel, every episode (wit
 from) and every problem reported. After an intended change, regenerate with `--update-golden` and
 read the diff: these files are the documented behaviour for durations, dates, guids, relative
 URLs, encodings and HTML in titles.
+
+`<case>--<variant>.xml` is a twin of `<case>.xml`: the same feed written another way real feeds
+write it. A twin must give the same records as its case (and has its own golden file for the
+problems it reports).
 """
 
 from __future__ import annotations
@@ -48,6 +52,32 @@ def test_field_table_golden(case, update_golden):
     if update_golden:
         golden.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     assert got == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def _meaning(result: dict) -> dict:
+    """What a listener gets from the feed: the records without where they came from."""
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "origin"}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+    return {"podcast": strip(result["podcast"]), "episodes": strip(result["episodes"])}
+
+
+TWINS = sorted(p.stem for p in CASES.glob("*--*.xml"))
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_twin_gives_the_same_records(twin):
+    """`<case>--<variant>.xml` is `<case>.xml` written another way a real feed writes it (another
+    namespace URI, a DOCTYPE, HTML entities, not well-formed XML...): the same records."""
+    base = twin.split("--")[0]
+    assert _meaning(ingest(CASES / f"{twin}.xml")) == _meaning(ingest(CASES / f"{base}.xml"))
+
+
+def test_there_are_twins():
+    assert len(TWINS) >= 9
 
 
 def test_there_are_golden_cases():

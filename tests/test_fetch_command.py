@@ -118,3 +118,47 @@ def test_a_feed_file_has_nothing_to_fetch(project, monkeypatch):
     assert result.stderr == ("error: content/feed.xml: the feed is a file, not a URL: there is "
                              "nothing to fetch (podsite fetch refreshes the cached copy of a feed on "
                              "the web; set feed_url or PODCAST_FEED to it)\n")
+
+
+def test_changed_exit_code_says_whether_there_is_anything_to_build(run, server, project, tmp_path):  # noqa: F811
+    """The scheduled workflow's question: 200 (first copy), 304, the same bytes, a changed feed."""
+    summary = tmp_path / "summary.md"
+    args = ("--changed-exit-code", "--summary", str(summary))
+    server.routes["/feed"] = conditional(etag='"v1"')
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    not_modified = run(*args)
+    assert not_modified.exit_code == 3
+    assert "not modified since the copy fetched" in not_modified.stdout
+
+    server.routes["/feed"] = ok()  # no validators: the same bytes again
+    same = run(*args)
+    assert same.exit_code == 3
+
+    server.routes["/feed"] = conditional(etag='"v2"', body=changed_feed())
+    changed = run(*args)
+    assert changed.exit_code == 0
+    assert changed.stdout.splitlines()[-1] == "1 new, 2 changed, 1 removed"
+    assert run(*args).exit_code == 3  # and the new validator is kept
+    assert fetched_at(summary.read_text()) == (
+        "The feed was fetched for the first time: 9 episodes.\n\n"
+        "The feed has not changed since the copy fetched <when> (9 episodes): nothing to build or "
+        "publish.\n\n"
+        "The feed has not changed since the copy fetched <when> (9 episodes): nothing to build or "
+        "publish.\n\n"
+        "The feed has changed: 1 new, 2 changed, 1 removed (9 episodes).\n\n"
+        "The feed has not changed since the copy fetched <when> (9 episodes): nothing to build or "
+        "publish.\n\n")
+
+    server.routes["/feed"] = lambda h: send(h, 500, b"oops")
+    failed = run(*args)
+    assert failed.exit_code == 1  # a failure is neither answer
+
+
+def test_changed_exit_code_for_a_feed_file(project, monkeypatch):
+    monkeypatch.delenv("PODCAST_FEED", raising=False)
+    result = CliRunner().invoke(main, ["fetch", "-f", str(project / "mkdocs.yml"),
+                                       "--changed-exit-code"])
+    assert result.exit_code == 3
+    assert result.stdout == ("content/feed.xml: the feed is a file in this project: it changes "
+                             "with a commit, not on its own (nothing to fetch)\n")

@@ -84,8 +84,7 @@ def test_generate_refuses_on_content_errors_and_writes_nothing(project):
         "error: content/episodes/007-building-alliances.md:3: unknown virtue 'alliance' "
         "(known: alliances, courage, curiosity, resilience)\n"
         "info: content/feed.xml:19: episode 'Questions worth asking your sceptics' has no show notes "
-        "(add content/episodes/questions-worth-asking-your-sceptics.md with 'guid: \"sbs-2026-009\"' "
-        "in its front matter)\n"
+        "(`podsite new 9` starts them in content/episodes/009-questions-worth-asking-your-sceptics.md)\n"
         "nothing was written\n")
     assert sorted(os.listdir(project / "content/pages")) == ["about.md", "media"]
 

@@ -233,6 +233,24 @@ def test_remote_chapters_and_transcripts_are_fetched_at_build_time_and_kept(tmp_
     assert "Remote chapter" in pages["episodes/two.md"]
 
 
+@pytest.mark.parametrize("declaration", [
+    'xmlns:podcast="https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"',
+    'xmlns:podcast="http://podcastindex.org/namespace/1.0/"',
+    "",  # the prefix used, never declared
+])
+def test_files_are_fetched_under_every_namespace_uri_and_with_a_doctype(tmp_path, server, declaration):
+    files, base, requests = server
+    (files / "chapters.json").write_text('{"version": "1.2.0", "chapters": [{"startTime": 75, "title": "Remote chapter"}]}')
+    (files / "2.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nSam: Words from the server\n")
+    feed = FEED.format(base=base).replace('xmlns:podcast="https://podcastindex.org/namespace/1.0"', declaration)
+    feed = feed.replace("<rss ", "<!DOCTYPE rss>\n<rss ", 1)
+    pages, report = generate(_project(tmp_path, feed))
+    assert not report.errors, [str(p) for p in report.errors]
+    assert "Remote chapter" in pages["episodes/two.md"]
+    assert "Words from the server" in pages["transcripts/two.md"]
+    assert "Sam Okafor" in pages["episodes/one.md"] and "{'" not in pages["episodes/one.md"]
+
+
 def test_a_transcript_beside_the_notes_wins_and_people_get_pages(tmp_path):
     settings = _project(tmp_path, FEED.format(base="https://cast.example/"))
     notes = settings.root / "content" / "episodes"

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from .. import build
 from ..errors import PodsiteError, Problem, Report, Severity
+from ..ingest.cache import parse_feed_cached
 from ..site import links
+from ..site.merge import in_feed_order, new_command, note_file
 from ..site.render import episode_path, virtue_path
 from ..sources.files import display_path
 
@@ -25,6 +27,7 @@ from ..sources.files import display_path
 class CheckResult:
     problems: tuple[Problem, ...]
     pages: int  # how many files a build would generate (0 when there are errors)
+    needs_notes: tuple[str, ...] = ()  # one Markdown line per episode without notes, feed order
 
     def count(self, severity: Severity) -> int:
         return sum(p.severity is severity for p in self.problems)
@@ -37,6 +40,20 @@ class CheckResult:
         made = f"{self.pages} page{_s(self.pages)} would be generated" if not errors else \
             "nothing would be generated"
         return f"{errors} error{_s(errors)}, {warnings} warning{_s(warnings)}; {made}"
+
+    def markdown_summary(self) -> str:
+        """What a CI run's summary shows ($GITHUB_STEP_SUMMARY): the counts, the problems, and
+        the episodes that still need show notes with the command that starts each."""
+        lines = [f"**podsite check**: {self.summary()}"]
+        shown = [f"- {p.severity.value}: `{p.origin}`: {p.message}" for p in self.problems
+                 if p.severity is not Severity.INFO]
+        if shown:
+            lines += ["", *shown]
+        if self.needs_notes:
+            lines += ["", f"Episodes that still need show notes ({len(self.needs_notes)}; "
+                          "published with the feed's description until then):", "",
+                      *self.needs_notes]
+        return "\n".join(lines) + "\n\n"
 
 
 def github_annotation(problem: Problem) -> str:
@@ -61,13 +78,24 @@ def check_project(settings: build.Settings, docs_dir: Path | None = None) -> Che
     except PodsiteError as exc:
         return CheckResult(tuple(exc.problems), 0)
     pages, report = build.build_from(sources, settings)
-    problems = list(report.problems) + _link_problems(sources, settings, pages, docs_dir)
-    return CheckResult(tuple(problems), len(pages))
-
-
-def _link_problems(sources, settings: build.Settings, pages: dict, docs_dir: Path | None):
-    report = Report()
     catalog = build.build_catalog(sources, settings, Report())  # parsed feed comes from the cache
+    problems = list(report.problems) + _link_problems(sources, settings, pages, docs_dir, catalog)
+    return CheckResult(tuple(problems), len(pages), _needs_notes(catalog, settings, sources))
+
+
+def _needs_notes(catalog, settings: build.Settings, sources) -> tuple[str, ...]:
+    if catalog is None:
+        return ()
+    feed = parse_feed_cached(sources.feed_bytes, sources.feed_source, Report(),
+                                   build._parsed_cache(settings), sources.feed_base_url)
+    without = [e for e in catalog.episodes if e.note is None]
+    return tuple(f"- {e.title}: `{new_command(e, catalog.episodes)}` starts "
+                 f"`{note_file(e, settings.notes_dir)}`"
+                 for e in in_feed_order(without, feed))
+
+
+def _link_problems(sources, settings: build.Settings, pages: dict, docs_dir: Path | None, catalog):
+    report = Report()
     if catalog is None:
         return []
     targets = {e.note.path: episode_path(e) for e in catalog.episodes if e.note}

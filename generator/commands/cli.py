@@ -10,12 +10,13 @@ import click
 from ..build import build_catalog, load_sources
 from ..config import settings_from
 from ..errors import PodsiteError, Report, Severity
+from ..ingest.download import is_url
 from ..site.search_index import write_search_index
 from ..site.writer import write_file_atomic
 from ..sources.pins import Pins, dump_pins, parse_pins, updated_pins
 from . import generate
 from .check import check_project, github_annotation
-from .fetch import describe, fetch_now
+from .fetch import FEED_UNCHANGED, describe, fetch_now
 from .new import plan_note, write_note
 from .publish import PublishError, PublishOptions, prepare
 from .publish import publish as publish_site
@@ -62,11 +63,15 @@ CONFIG_FILE = click.option("-f", "--config-file", default="mkdocs.yml", show_def
 @click.option("--format", "style", type=click.Choice(["text", "github"]), default="text",
               show_default=True, help="github: also print each problem as a GitHub Actions "
                                       "annotation, shown on the file's line in pull requests.")
-def check(config_file: str, strict: bool, style: str) -> None:
+@click.option("--summary", "summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also append the result in Markdown to this file, with the episodes that "
+                   "still need show notes (in GitHub Actions: \"$GITHUB_STEP_SUMMARY\").")
+def check(config_file: str, strict: bool, style: str, summary: Path | None) -> None:
     """Validate the feed, show notes, virtues, worksheets and the links between notes, without
     building the site. Prints one line per problem (path:line: message) and a summary."""
     settings, config = _load_project(config_file)
     result = check_project(settings, Path(config.docs_dir))
+    _append_summary(summary, [result.markdown_summary().rstrip("\n")])
     for problem in result.problems:
         click.echo(f"{problem.severity.value}: {problem}", err=True)
         if style == "github":
@@ -112,19 +117,44 @@ def new(config_file: str, episode: str) -> None:
 @CONFIG_FILE
 @click.option("--force", is_flag=True,
               help="Accept the download even when it lists far fewer episodes than the last good copy.")
-def fetch(config_file: str, force: bool) -> None:
+@click.option("--changed-exit-code", "exit_code", is_flag=True,
+              help=f"Exit {FEED_UNCHANGED} when the feed has not changed (the server answered 304 "
+                   "Not Modified, or sent the same bytes as the last good copy, or the feed is a "
+                   "file), 0 when it has; for schedules that build only when there is news.")
+@click.option("--summary", "summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also append one line saying whether the feed changed to this file (in GitHub "
+                   "Actions: \"$GITHUB_STEP_SUMMARY\").")
+def fetch(config_file: str, force: bool, exit_code: bool, summary: Path | None) -> None:
     """Download the feed now and report new, changed and removed episodes.
 
     Refreshes the last good copy that builds fall back on (also when builds are offline). A
     download a build would not trust leaves that copy as it was and exits 1.
     """
     settings = _load_settings(config_file)
+    if exit_code and not is_url(settings.feed):
+        line = (f"{settings.feed}: the feed is a file in this project: it changes with a commit, "
+                "not on its own (nothing to fetch)")
+        click.echo(line)
+        _append_summary(summary, [line])
+        sys.exit(FEED_UNCHANGED)
     try:
         report = fetch_now(settings, force)
     except PodsiteError as exc:
+        _append_summary(summary, [f"The feed could not be fetched: {p}" for p in exc.problems])
         _fail(exc)
     for line in describe(report):
         click.echo(line)
+    _append_summary(summary, [report.summary_line()])
+    if exit_code and not report.changed:
+        sys.exit(FEED_UNCHANGED)
+
+
+def _append_summary(path: Path | None, lines: list[str]) -> None:
+    """Append Markdown lines to a run summary file (GitHub's $GITHUB_STEP_SUMMARY)."""
+    if path is None or not lines:
+        return
+    with path.open("a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n\n")
 
 
 @main.command(short_help="Build the site and push it to gh-pages, safely.")

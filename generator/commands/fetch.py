@@ -21,6 +21,9 @@ from ..ingest import attachments, download
 from ..ingest.cache import parse_feed_cached
 from ..model import Feed, FeedEpisode, Origin
 
+# `podsite fetch --changed-exit-code` exits with this when the feed has not changed (1 is failure).
+FEED_UNCHANGED = 3
+
 # What makes an episode "changed", as (name shown, field of FeedEpisode).
 COMPARED = (("title", "title"), ("audio", "enclosure"), ("date", "published"),
             ("description", "description_html"))
@@ -60,6 +63,17 @@ class FetchReport:
     diff: FeedDiff | None  # None for a first download or an unchanged feed
     notes: tuple[Problem, ...]  # e.g. "the feed has moved permanently"
     attachments: AttachmentReport | None = None
+    changed: bool = True  # False: a 304, or the same bytes as the copy before
+
+    def summary_line(self) -> str:
+        """One line for a CI run's summary: whether there is anything to build."""
+        if not self.changed:
+            return (f"The feed has not changed since the copy fetched {self.before.fetched_at} "
+                    f"({self.before.episodes} episodes): nothing to build or publish.")
+        if self.before is None:
+            return f"The feed was fetched for the first time: {self.episodes} episodes."
+        diff = self.diff or FeedDiff((), (), ())
+        return f"The feed has changed: {diff.summary()} ({self.episodes} episodes)."
 
 
 def _parse(body: bytes, settings: build.Settings, base_url: str) -> Feed:
@@ -93,11 +107,12 @@ def fetch_now(settings: build.Settings, force: bool = False) -> FetchReport:
     attachments = refresh_attachments(settings, after)
     if not result.fresh:  # 304 Not Modified
         return FetchReport(url, False, before.episodes if before else 0, before, None, notes,
-                           attachments)
+                           attachments, changed=before is None)
     diff = None
-    if before is not None and before.body != result.body:
+    changed = before is None or before.body != result.body
+    if before is not None and changed:
         diff = diff_feeds(_parse(before.body, settings, url), after)
-    return FetchReport(url, True, len(after.episodes), before, diff, notes, attachments)
+    return FetchReport(url, True, len(after.episodes), before, diff, notes, attachments, changed)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import build
 from ..errors import PodsiteError, Report
 from ..model import Catalog, Episode, Origin
+from ..site.merge import note_file
 from ..site.render import long_date
 from ..site.writer import write_file_atomic
 
@@ -59,11 +60,6 @@ def pick_episode(catalog: Catalog, which: str, feed_source: str) -> Episode:
                                      "from the feed, an episode number, or latest)")
 
 
-def note_path(episode: Episode, notes_dir: str) -> str:
-    number = episode.feed.number
-    name = f"{number:03d}-{episode.slug}.md" if number is not None else f"{episode.slug}.md"
-    return f"{notes_dir.rstrip('/')}/{name}"
-
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
@@ -103,7 +99,7 @@ def plan_note(settings: build.Settings, which: str) -> NewNote:
     if episode.note is not None:
         raise PodsiteError.single(Origin(episode.note.path), f"episode {episode.title!r} already "
                                                              "has show notes here (edit this file)")
-    return NewNote(note_path(episode, settings.notes_dir),
+    return NewNote(note_file(episode, settings.notes_dir),
                    render_note(episode, sorted(v.id for v in catalog.virtues)), episode)
 
 

@@ -5,9 +5,9 @@ feedparser costs about a second per thousand episodes; unpickling the records it
 a few milliseconds. An entry is keyed by the sha256 of
 
 - the feed's bytes, the name it is shown under and its base URL (they are in the records), and
-- `PARSER_VERSION`: a hash of the code that makes the records (feed.py, podcast_ns.py, model.py, errors.py) and
-  the versions of feedparser, nh3 and Python, so upgrading or editing the parser never serves
-  records of the old shape.
+- `PARSER_VERSION`: a hash of the code that makes the records (every module of `ingest/`,
+  model.py, errors.py) and the versions of feedparser, nh3 and Python, so upgrading or editing
+  the parser never serves records of the old shape.
 
 Each feed source has one file, `<cache dir>/feed-<hash of source>.pickle`, overwritten when the
 feed changes, so the cache does not grow. A missing, stale, corrupt or unreadable entry is a miss,
@@ -32,7 +32,7 @@ from pathlib import Path
 from .. import errors, model
 from ..errors import Problem, Report
 from ..model import Feed
-from . import feed, podcast_ns
+from . import feed
 
 FORMAT = 1  # bump when the layout of an entry changes
 
@@ -44,7 +44,10 @@ def _parser_version() -> str:
             digest.update(f" {dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f" {dist}=?".encode())
-    for module in (feed, podcast_ns, model, errors):
+    # Every module of ingest/ (the feed's readers and what they call), the records and the errors.
+    for path in sorted(Path(feed.__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    for module in (model, errors):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 

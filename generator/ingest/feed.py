@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import html
 import re
+import xml.sax
 from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
@@ -30,7 +31,7 @@ import nh3
 
 from ..errors import Report
 from ..model import Enclosure, Feed, FeedEpisode, Origin, Podcast
-from . import podcast_ns
+from . import podcast_ns, xmlprep
 
 # --- sanitising -----------------------------------------------------------------------------------
 
@@ -220,6 +221,7 @@ def _episode_id(entry, fields: dict) -> str:
 def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> Feed | None:
     """Parse feed bytes. Problems go to `report`; returns None when nothing usable was found."""
     origin = Origin(source)
+    data = xmlprep.prepare_feed_xml(data)
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
@@ -240,6 +242,10 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
                              "(check that the file or URL is the podcast's feed)")
         return None
 
+    # Not well-formed even after xmlprep: feedparser fell back to its loose (SGML) parser.
+    loose = bool(parsed.get("bozo")) and isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)
+    if loose:
+        _undo_loose_escaping(parsed)
     channel = parsed.feed
     base = base_url or absolute_url(channel.get("link"), "")
     podcast = Podcast(
@@ -251,18 +257,26 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     lines = _item_lines(data)
     if len(lines) != len(parsed.entries):
         lines = [None] * len(parsed.entries)
-    extras = podcast_ns.item_extras(data)
+    if loose:
+        extras = podcast_ns.tolerant_extras(data.decode(parsed.get("encoding") or "utf-8", "replace"))
+    else:
+        extras = podcast_ns.item_extras(data)
+    prefixes = podcast_ns.podcast_prefixes(parsed.get("namespaces"))
     if extras is not None and len(extras[1]) == len(parsed.entries):
         podcast = _with_extras(podcast, extras[0], base)
         item_extras = extras[1]
     else:
         item_extras = [None] * len(parsed.entries)
+        podcast = Podcast(**{**podcast.__dict__,
+                             "persons": podcast_ns.fallback_persons(channel, absolute_url, base, prefixes)})
     episodes: list[FeedEpisode] = []
     seen: dict[str, FeedEpisode] = {}
     for entry, line, extra in zip(parsed.entries, lines, item_extras):
         fields = {name: read(entry, base) for name, read in EPISODE_FIELDS.items()}
         if extra is not None:
             fields.update(_extra_fields(extra, base))
+        else:
+            fields.update(_fallback_fields(entry, base, prefixes))
         guid = _episode_id(entry, fields)
         if not fields["title"]:
             fields["title"] = _fallback_title(fields)
@@ -281,10 +295,35 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     return Feed(podcast, tuple(episodes))
 
 
+# Plain-text values feedparser's loose parser (used when the XML is not well-formed) leaves with
+# their entities escaped once ("Q&amp;A"), where the XML parser decodes them ("Q&A").
+_LOOSE_ESCAPED = ("id", "author", "podcast_person")
+
+
+def _undo_loose_escaping(parsed) -> None:
+    """Make the loose parser's plain-text values what the XML parser gives for the same feed."""
+    for record in (parsed.feed, *parsed.entries):
+        for key in _LOOSE_ESCAPED:
+            if isinstance(record.get(key), str):
+                record[key] = html.unescape(record[key])
+        for tag in record.get("tags") or []:
+            if isinstance(tag.get("term"), str):
+                tag["term"] = html.unescape(tag["term"])
+
+
 def _extra_fields(extra: podcast_ns.Extras, base: str) -> dict:
     links = (podcast_ns.transcript_link(a, absolute_url, base) for a in extra.transcripts)
     people = (podcast_ns.person(text, a, absolute_url, base) for text, a in extra.persons)
-    return {"transcripts": tuple(t for t in links if t), "persons": tuple(p for p in people if p)}
+    chapters = (absolute_url(a.get("url"), base) for a in extra.chapters)
+    return {"transcripts": tuple(t for t in links if t), "persons": tuple(p for p in people if p),
+            "chapters_url": next((url for url in chapters if url), "")}
+
+
+def _fallback_fields(entry, base: str, prefixes: tuple[str, ...]) -> dict:
+    """The podcast: tags as feedparser kept them, when the second pass could not read the feed."""
+    return {"transcripts": podcast_ns.fallback_transcripts(entry, absolute_url, base, prefixes),
+            "persons": podcast_ns.fallback_persons(entry, absolute_url, base, prefixes),
+            "chapters_url": podcast_ns.chapters_url(entry, absolute_url, base, prefixes)}
 
 
 def _with_extras(podcast: Podcast, channel: podcast_ns.Extras, base: str) -> Podcast:

@@ -7,22 +7,55 @@
 | `<podcast:transcript url type language>`    | `transcripts` (all of them)       |
 | `<podcast:person role href img>name<...>`   | `persons` (item, or channel)      |
 
-feedparser keeps only the last of repeated unknown tags and drops the attributes of
-`podcast:person`, so the repeated ones are read in a second, namespace-aware pass
-(`item_extras`). That pass runs only on well-formed feeds that use the Podcasting 2.0
-namespace and declare no DTD (entities); otherwise what feedparser kept is used.
+The `podcast:` tags are those of the Podcasting 2.0 namespace under any URI the spec has used
+(`is_podcast_namespace`): `https://podcastindex.org/namespace/1.0`, the original
+`https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md`, their `http`,
+`www.` and trailing-slash variants, bound to any prefix.
+
+feedparser keeps only the last of repeated unknown tags, drops the text of one with attributes
+(a `podcast:person`'s name) and names them by the feed's own prefix, so these tags are read in a
+second, namespace-aware pass (`item_extras`) over the feed bytes as `xmlprep` leaves them (no
+DOCTYPE, no undefined entities). Only when that pass cannot read the feed (not well-formed XML)
+is what feedparser kept used: chapters and one transcript, and no person (feedparser lost the
+name).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+from html.parser import HTMLParser
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from ..model import Chapter, Person, TranscriptLink
 
-PODCAST_NS = ("https://podcastindex.org/namespace/1.0", "http://podcastindex.org/namespace/1.0")
+# Every URI the Podcasting 2.0 spec has used, without scheme, "www." or trailing slash. The spec:
+# "Clients which recognize this namespace must also recognize
+# https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md as equivalent."
+PODCAST_NAMESPACES = frozenset({
+    "podcastindex.org/namespace/1.0",
+    "github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
+    "github.com/podcastindex-org/podcast-namespace/blob/master/docs/1.0.md",
+})
+_SCHEME = re.compile(r"^[a-z]+://(?:www\.)?")
+
+
+@functools.lru_cache(maxsize=64)
+def is_podcast_namespace(uri: str) -> bool:
+    """True for the Podcasting 2.0 namespace under any URI the spec has used."""
+    return _SCHEME.sub("", (uri or "").strip().lower()).rstrip("/") in PODCAST_NAMESPACES
+
+
+def podcast_prefixes(namespaces: dict) -> tuple[str, ...]:
+    """The prefixes a feed binds to the Podcasting 2.0 namespace (feedparser's `namespaces`), and
+    `podcast` when the feed uses it without binding it to anything (a common mistake)."""
+    namespaces = namespaces or {}
+    bound = [prefix for prefix, uri in namespaces.items() if prefix and is_podcast_namespace(uri)]
+    if "podcast" not in namespaces:
+        bound.append("podcast")
+    return tuple(bound)
 
 # What a transcript's MIME type is called here; anything else is ignored.
 TRANSCRIPT_TYPES = {
@@ -83,9 +116,13 @@ def psc_chapters(entry, absolute_url, base) -> tuple[Chapter, ...]:
     return tuple(sorted(chapters, key=lambda c: c.start))
 
 
-def chapters_url(entry, absolute_url, base) -> str:
-    tag = entry.get("podcast_chapters")
-    return absolute_url(tag.get("url"), base) if isinstance(tag, dict) else ""
+def chapters_url(entry, absolute_url, base, prefixes=("podcast",)) -> str:
+    """`podcast:chapters` as feedparser kept it (`<prefix>_chapters`): the fallback path."""
+    for prefix in prefixes:
+        tag = entry.get(f"{prefix}_chapters")
+        if isinstance(tag, dict) and absolute_url(tag.get("url"), base):
+            return absolute_url(tag.get("url"), base)
+    return ""
 
 
 def transcript_link(attrs: dict, absolute_url, base) -> TranscriptLink | None:
@@ -104,61 +141,144 @@ def person(name, attrs: dict, absolute_url, base) -> Person | None:
                   absolute_url(attrs.get("href"), base), absolute_url(attrs.get("img"), base))
 
 
-def fallback_transcripts(entry, absolute_url, base) -> tuple[TranscriptLink, ...]:
-    tag = entry.get("podcast_transcript")
-    link = transcript_link(tag, absolute_url, base) if isinstance(tag, dict) else None
-    return (link,) if link else ()
+def fallback_transcripts(entry, absolute_url, base, prefixes=("podcast",)) -> tuple[TranscriptLink, ...]:
+    """The one `podcast:transcript` feedparser kept (the last): the fallback path."""
+    for prefix in prefixes:
+        tag = entry.get(f"{prefix}_transcript")
+        link = transcript_link(tag, absolute_url, base) if isinstance(tag, dict) else None
+        if link:
+            return (link,)
+    return ()
 
 
-def fallback_persons(entry, absolute_url, base) -> tuple[Person, ...]:
-    found = person(entry.get("podcast_person"), {}, absolute_url, base)
-    return (found,) if found else ()
+def fallback_persons(entry, absolute_url, base, prefixes=("podcast",)) -> tuple[Person, ...]:
+    """A `podcast:person` as feedparser kept it: a name only when it had no attributes (with
+    attributes feedparser keeps those and drops the name, which no page may show as a dict)."""
+    for prefix in prefixes:
+        value = entry.get(f"{prefix}_person")
+        found = person(value, {}, absolute_url, base) if isinstance(value, str) else None
+        if found:
+            return (found,)
+    return ()
 
 
 @dataclass(frozen=True)
 class Extras:
-    """The repeated podcast: tags of one item (or of the channel)."""
+    """The podcast: tags of one item (or of the channel), read namespace-aware."""
 
-    transcripts: tuple[dict, ...]  # attributes of each podcast:transcript
-    persons: tuple[tuple[str, dict], ...]  # (text, attributes) of each podcast:person
+    transcripts: tuple[dict, ...] = ()  # attributes of each podcast:transcript
+    persons: tuple[tuple[str, dict], ...] = ()  # (text, attributes) of each podcast:person
+    chapters: tuple[dict, ...] = ()  # attributes of each podcast:chapters
+
+
+_MENTIONS_NAMESPACE = re.compile(rb"podcastindex", re.IGNORECASE)
 
 
 def item_extras(data: bytes) -> tuple[Extras, list[Extras]] | None:
-    """(channel, [item, ...]) in document order, or None when the second pass does not apply."""
-    if not any(ns.encode() in data for ns in PODCAST_NS) or b"<!DOCTYPE" in data[:4096].upper():
+    """(channel, [item, ...]) in document order, or None when the second pass does not apply.
+
+    `data` is the feed as `xmlprep.prepare_feed_xml` leaves it; a feed that still declares
+    entities, or is not well-formed, is left to feedparser's reading (None).
+    """
+    if not _MENTIONS_NAMESPACE.search(data) or b"<!ENTITY" in data.upper()[:65536]:
         return None
-    if b"<!ENTITY" in data or b"<!entity" in data:
-        return None
-    channel = Extras((), ())
     items: list[Extras] = []
-    names = {f"{{{ns}}}{tag}" for ns in PODCAST_NS for tag in ("transcript", "person")}
     depth_tags: list[str] = []
-    transcripts: list[dict] = []
-    persons: list[tuple[str, dict]] = []
+    found: dict[str, list] = {"transcript": [], "person": [], "chapters": []}
     channel_persons: list[tuple[str, dict]] = []
     try:
         for event, element in ET.iterparse(io.BytesIO(data), events=("start", "end")):
-            local = element.tag.rsplit("}", 1)[-1]
+            namespace, _, local = element.tag[1:].rpartition("}") if element.tag[:1] == "{" \
+                else ("", "", element.tag)
             if event == "start":
                 depth_tags.append(local)
                 if local in ("item", "entry"):
-                    transcripts, persons = [], []
+                    found = {"transcript": [], "person": [], "chapters": []}
                 continue
             depth_tags.pop()
             in_item = "item" in depth_tags or "entry" in depth_tags
-            if element.tag in names:
-                if local == "transcript" and in_item:
-                    transcripts.append(dict(element.attrib))
-                elif local == "person":
-                    (persons if in_item else channel_persons).append(
-                        ((element.text or ""), dict(element.attrib)))
-            elif local in ("item", "entry"):
-                items.append(Extras(tuple(transcripts), tuple(persons)))
+            if local in found and namespace and is_podcast_namespace(namespace):
+                if local == "person":
+                    entry = ("".join(element.itertext()), dict(element.attrib))
+                    (found["person"] if in_item else channel_persons).append(entry)
+                elif in_item:
+                    found[local].append(dict(element.attrib))
+            elif local in ("item", "entry") and not in_item:
+                items.append(Extras(tuple(found["transcript"]), tuple(found["person"]),
+                                    tuple(found["chapters"])))
                 element.clear()
     except (ET.ParseError, ValueError):
         return None
-    channel = Extras((), tuple(channel_persons))
-    return channel, items
+    return Extras(persons=tuple(channel_persons)), items
+
+
+def tolerant_extras(text: str) -> tuple[Extras, list[Extras]]:
+    """`item_extras` for a feed that is not well-formed XML, read as forgivingly as a browser
+    reads HTML (the standard library's HTMLParser): prefixes are matched by their `xmlns:`
+    declarations (and `podcast` when undeclared), an `<item>` begins where its start tag is."""
+    reader = _TolerantReader()
+    reader.feed(text)
+    reader.close()
+    return Extras(persons=tuple(reader.channel_persons)), [reader.extras(i) for i in reader.items]
+
+
+class _TolerantReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.prefixes = {"podcast"}
+        self.items: list[dict[str, list]] = []
+        self.channel_persons: list[tuple[str, dict]] = []
+        self.person: tuple[list[str], dict] | None = None
+        self.in_item = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        for name, value in attributes.items():
+            if name.startswith("xmlns:"):
+                prefix = name[len("xmlns:"):]
+                (self.prefixes.add if is_podcast_namespace(value) else self.prefixes.discard)(prefix)
+        if tag in ("item", "entry"):
+            self._end_person()
+            self.items.append({"transcript": [], "person": [], "chapters": []})
+            self.in_item = True
+            return
+        prefix, _, local = tag.rpartition(":")
+        if prefix not in self.prefixes or local not in ("transcript", "person", "chapters"):
+            return
+        if local == "person":
+            self._end_person()
+            self.person = ([], attributes)
+        elif self.in_item:
+            self.items[-1][local].append(attributes)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag.endswith(":person"):
+            self._end_person()
+
+    def handle_data(self, data):
+        if self.person is not None:
+            self.person[0].append(data)
+
+    def handle_endtag(self, tag):
+        if tag.endswith(":person") or tag in ("item", "entry", "channel"):
+            self._end_person()
+        if tag in ("item", "entry"):
+            self.in_item = False
+
+    def unknown_decl(self, data):
+        if data.startswith("CDATA[") and self.person is not None:
+            self.person[0].append(data[len("CDATA["):])
+
+    def _end_person(self):
+        if self.person is not None:
+            found = ("".join(self.person[0]), self.person[1])
+            (self.items[-1]["person"] if self.in_item else self.channel_persons).append(found)
+            self.person = None
+
+    @staticmethod
+    def extras(item: dict[str, list]) -> Extras:
+        return Extras(tuple(item["transcript"]), tuple(item["person"]), tuple(item["chapters"]))
 
 
 def preferred_transcript(links):

@@ -24,7 +24,7 @@ slug the pin file holds for another episode, current or former: a former URL kee
 from __future__ import annotations
 
 import hashlib
-import json
+import shlex
 from collections import defaultdict
 
 from markdown.extensions.toc import slugify
@@ -90,7 +90,7 @@ def merge(
 
     without = [e for e in merged if e.note is None]
     if without and notes_missing is not None:
-        _report_missing_notes(without, feed, report, notes_missing, notes_dir)
+        _report_missing_notes(without, merged, feed, report, notes_missing, notes_dir)
     if pins is not None and pins.path:
         _report_unpinned(merged, pins, report)
 
@@ -231,20 +231,43 @@ def _virtues_from_categories(episode: FeedEpisode, virtues: list[Virtue]) -> tup
     return tuple(dict.fromkeys(found))
 
 
-def _report_missing_notes(without, feed, report, severity, notes_dir) -> None:
+def note_file(episode: Episode, notes_dir: str) -> str:
+    """The show-notes file `podsite new` writes for `episode`: `<notes_dir>/009-<slug>.md`, or
+    `<notes_dir>/<slug>.md` for an episode without a number."""
+    number = episode.feed.number
+    name = f"{number:03d}-{episode.slug}.md" if number is not None else f"{episode.slug}.md"
+    return f"{notes_dir.rstrip('/')}/{name}"
+
+
+def new_command(episode: Episode, episodes) -> str:
+    """`podsite new <which>` for `episode`: its number when that names it alone, else its guid."""
+    number = episode.feed.number
+    if number is not None and sum(e.feed.number == number for e in episodes) == 1 and \
+            not any(e.feed.guid == str(number) for e in episodes):
+        return f"podsite new {number}"
+    return f"podsite new {shlex.quote(episode.feed.guid)}"
+
+
+def in_feed_order(episodes, feed: Feed) -> list:
+    """Episodes in the order their items stand in the feed (the order a maintainer reads it in)."""
+    position = {fe.guid: n for n, fe in enumerate(feed.episodes)}
+    return sorted(episodes, key=lambda e: position.get(e.feed.guid, 0))
+
+
+def _report_missing_notes(without, merged, feed, report, severity, notes_dir) -> None:
     source = feed.podcast.origin.path
-    newest_first = list(reversed(without))
-    details = [f"line {e.feed.origin.line}: {e.title!r} -> add {notes_dir}/{e.slug}.md"
-               if e.feed.origin.line else f"{e.title!r} -> add {notes_dir}/{e.slug}.md"
-               for e in newest_first[:MISSING_NOTES_SHOWN]]
-    if len(newest_first) > MISSING_NOTES_SHOWN:
-        details.append(f"... and {len(newest_first) - MISSING_NOTES_SHOWN} more")
+    ordered = in_feed_order(without, feed)
+    details = [(f"line {e.feed.origin.line}: " if e.feed.origin.line else "") +
+               f"{e.title!r}: {new_command(e, merged)} starts {note_file(e, notes_dir)}"
+               for e in ordered[:MISSING_NOTES_SHOWN]]
+    if len(ordered) > MISSING_NOTES_SHOWN:
+        details.append(f"... and {len(ordered) - MISSING_NOTES_SHOWN} more")
     if len(without) == 1:
         e = without[0]
         report.add(severity, e.feed.origin,
-                   f"episode {e.title!r} has no show notes (add {notes_dir}/{e.slug}.md "
-                   f"with 'guid: {json.dumps(e.feed.guid)}' in its front matter)")
+                   f"episode {e.title!r} has no show notes (`{new_command(e, merged)}` starts "
+                   f"them in {note_file(e, notes_dir)})")
     else:
         report.add(severity, Origin(source),
-                   f"{len(without)} episodes have no show notes "
-                   "(add a file per episode with its guid in the front matter)", details)
+                   f"{len(without)} episodes have no show notes (`podsite new <number or guid>` "
+                   "starts a file for each)", details)
