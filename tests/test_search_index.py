@@ -69,7 +69,7 @@ def test_each_build_indexes_the_site_as_it_is_and_a_failed_index_keeps_the_old_s
 def test_search_false_and_materials_search_plugin(project):
     config = project / "mkdocs.yml"
     text = config.read_text()
-    edit(config, "plugins:", "plugins:\n  - search")
+    edit(config, "\nplugins:\n", "\nplugins:\n  - search\n")
     result = mkdocs(project, "build")
     assert result.returncode == 0, result.stderr
     assert ("WARNING -  podsite: mkdocs.yml: Material's search plugin is on beside podsite's site "
@@ -79,7 +79,7 @@ def test_search_false_and_materials_search_plugin(project):
     home = (project / "site" / "index.html").read_text()
     assert "data-podsite-search" in home and 'data-md-component="search"' not in home
 
-    config.write_text(text.replace("plugins:", "plugins:\n  - search").replace(
+    config.write_text(text.replace("\nplugins:\n", "\nplugins:\n  - search\n").replace(
         "  - podsite:\n", "  - podsite:\n      search: false\n"))
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stderr

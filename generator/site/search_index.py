@@ -18,14 +18,24 @@ What is indexed is decided by the templates, not here:
 
 The index is written beside the site (`pagefind.podsite-new/`) and moved into place only when
 Pagefind succeeded, so a failed run leaves the previous index as it was.
+
+Pagefind's filter and metadata files differ from run to run for the same pages (its hash maps'
+order; upstream, Pagefind/pagefind#638). So that the same site gives the same bytes (and
+`podsite publish` has nothing to push when nothing changed), the last index is kept in the
+cache folder under a hash of what it was built from, every HTML page's bytes, and reused
+while that hash holds; a rebuild of an unchanged site also skips Pagefind's run.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 
 from ..errors import PodsiteError
@@ -65,9 +75,11 @@ def find_pagefind() -> Path:
                                   f"({exc}) ({FIX_INSTALL})") from None
 
 
-def write_search_index(site_dir: Path, shown: str | None = None) -> IndexStats:
+def write_search_index(site_dir: Path, shown: str | None = None,
+                       cache_dir: Path | None = None) -> IndexStats:
     """Index the HTML pages of `site_dir` into `site_dir/pagefind/`. Raises PodsiteError naming
-    the cause when Pagefind fails; the previous index, if any, is then left as it was."""
+    the cause when Pagefind fails; the previous index, if any, is then left as it was. With a
+    `cache_dir`, an index of the very same pages is reused from there (see above)."""
     shown = shown or str(site_dir)
     if not site_dir.is_dir():
         raise PodsiteError.single(Origin(shown), "cannot build the search index: no such folder "
@@ -78,6 +90,12 @@ def write_search_index(site_dir: Path, shown: str | None = None) -> IndexStats:
     staging = Path(writer.staging_dir_for(str(final)))
     writer.discard(str(staging))
     started = time.perf_counter()
+    key = _input_key(site_dir) if cache_dir else ""
+    cached = _cached_stats(cache_dir, key) if cache_dir else None
+    if cached is not None:
+        shutil.copytree(cache_dir / INDEX_DIR, staging)
+        writer.swap_in(str(staging), str(final))
+        return IndexStats(**{**cached, "seconds": time.perf_counter() - started})
     try:
         run = subprocess.run([str(binary), "--site", str(site_dir), "--output-path", str(staging),
                               "--exclude-selectors", EXCLUDED],
@@ -95,11 +113,59 @@ def write_search_index(site_dir: Path, shown: str | None = None) -> IndexStats:
                                   "the podsite plugin in mkdocs.yml)")
     for name in UNUSED:
         (staging / name).unlink(missing_ok=True)
+    stats = IndexStats(pages=_count(run.stdout, "page"), words=_count(run.stdout, "word"),
+                       bytes=sum(f.stat().st_size for f in staging.rglob("*") if f.is_file()),
+                       seconds=seconds,
+                       whole_pages="Did not find a data-pagefind-body" in run.stdout)
+    if cache_dir:
+        _keep(staging, cache_dir, key, stats)
     writer.swap_in(str(staging), str(final))
-    return IndexStats(pages=_count(run.stdout, "page"), words=_count(run.stdout, "word"),
-                      bytes=sum(f.stat().st_size for f in final.rglob("*") if f.is_file()),
-                      seconds=seconds,
-                      whole_pages="Did not find a data-pagefind-body" in run.stdout)
+    return stats
+
+
+STAMP = "podsite-index.json"  # in the cache folder: the key and the figures of the index kept there
+
+
+def _input_key(site_dir: Path) -> str:
+    """Every HTML page of the site (path and bytes), Pagefind's version and podsite's options."""
+    digest = hashlib.sha256(f"{_pagefind_version()} {EXCLUDED} {UNUSED}".encode())
+    for page in sorted(site_dir.rglob("*.html")):
+        relative = page.relative_to(site_dir).as_posix()
+        if relative.split("/")[0] in (INDEX_DIR, INDEX_DIR + writer.STAGING_SUFFIX):
+            continue
+        digest.update(relative.encode() + b"\0" + page.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind_bin")
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def _cached_stats(cache_dir: Path, key: str) -> dict | None:
+    try:
+        stamp = json.loads((cache_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stamp.get("key") != key or not (cache_dir / INDEX_DIR).is_dir():
+        return None
+    stats = stamp.get("stats")
+    return stats if isinstance(stats, dict) and set(stats) == set(IndexStats.__annotations__) else None
+
+
+def _keep(index: Path, cache_dir: Path, key: str, stats: IndexStats) -> None:
+    """A copy of the index for the next build; a cache that cannot be written is only slower."""
+    try:
+        (cache_dir / STAMP).unlink(missing_ok=True)
+        writer.discard(str(cache_dir / INDEX_DIR))
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(index, cache_dir / INDEX_DIR)
+        writer.write_file_atomic(cache_dir / STAMP, json.dumps(
+            {"key": key, "stats": asdict(stats)}, sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass
 
 
 def _count(output: str, what: str) -> int:
