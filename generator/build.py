@@ -103,7 +103,8 @@ def load_sources(settings: Settings) -> files.Sources:
         notes=files.load_markdown_folder(settings.root / settings.notes_dir, settings.root),
         virtues=files.load_markdown_folder(settings.root / settings.virtues_dir, settings.root),
         worksheets=files.load_worksheet_folder(settings.root / settings.worksheet_dir, settings.root),
-        urls=files.load_optional_text(settings.urls_file, settings.root) if settings.urls_file else None,
+        urls=(files.load_optional_text(settings.urls_file, settings.root, files.MAX_PINS_BYTES)
+              if settings.urls_file else None),
     )
     return replace(sources, listener=load_listener(sources, settings))
 

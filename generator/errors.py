@@ -6,10 +6,31 @@ reports every mistake at once. The edges (plugin, command line) decide how to sh
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass, field
 from enum import Enum
 
 from .model import Origin
+
+
+SHOWN_CHARS = 40
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxdict, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxset = 2, 3, 3, 3, 3
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = SHOWN_CHARS
+
+
+def shown(value, limit: int = SHOWN_CHARS) -> str:
+    """`value` as a message quotes it (like `repr`), cut to about `limit` characters.
+
+    Every message that echoes something a user wrote goes through here: the value may be a
+    50 MB scalar or a structure YAML aliases expanded to billions of items, and a message must cost
+    no more than its own few lines. reprlib looks at a few items of a few levels only.
+    """
+    try:
+        text = _SHORT.repr(value)
+    except ValueError:  # an int of more than 4300 digits has no repr
+        text = f"<a {type(value).__name__} too long to show>"
+    return text if len(text) <= limit + 2 else text[: limit - 1] + "…" + text[-1]
 
 
 class Severity(Enum):

@@ -29,7 +29,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import feedparser
 import nh3
 
-from ..errors import Report
+from ..errors import Report, shown
 from ..model import Enclosure, Feed, FeedEpisode, Origin, Podcast
 from . import podcast_ns, xmlprep
 
@@ -283,7 +283,7 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
         episode = FeedEpisode(guid=guid, **fields, origin=Origin(source, line))
         if guid in seen:
             first = seen[guid].origin.line
-            report.error(episode.origin, f"guid {guid!r} is used by two items "
+            report.error(episode.origin, f"guid {shown(guid)} is used by two items "
                                          f"(lines {first} and {line}; each episode needs its own guid)")
             continue
         seen[guid] = episode

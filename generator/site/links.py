@@ -19,7 +19,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from ..errors import Report
+from ..errors import Report, shown
 from ..model import Origin
 from ..sources.notes import parse_front_matter
 
@@ -85,5 +85,5 @@ def check_links(sources: list[LinkSource], content_targets: dict[str, str], site
                     "link to a show-notes or virtue file relative to this one, "
                     "e.g. ../virtues/courage.md")
             report.warning(Origin(source.path, line),
-                           f"link to {target!r} leads nowhere: no show notes, virtue or page "
+                           f"link to {shown(target, 80)} leads nowhere: no show notes, virtue or page "
                            f"is at {as_content} ({hint})")

@@ -29,7 +29,7 @@ from collections import defaultdict
 
 from markdown.extensions.toc import slugify
 
-from ..errors import Report, Severity
+from ..errors import Report, Severity, shown
 from ..model import (
     Catalog,
     Episode,
@@ -79,7 +79,7 @@ def merge(
             for virtue in note.virtues:
                 if virtue not in known:
                     report.error(Origin(note.path, note.line_of("virtues")),
-                                 f"unknown virtue {virtue!r} (known: {', '.join(sorted(known))})")
+                                 f"unknown virtue {shown(virtue)} (known: {', '.join(sorted(known))})")
             chosen = tuple(v for v in note.virtues if v in known)
         else:
             chosen = ()
@@ -113,7 +113,7 @@ def _join(feed: Feed, notes: list[ShowNote], report: Report) -> dict[str, ShowNo
             episode = by_guid.get(note.guid)
             if episode is None:
                 report.error(Origin(note.path, note.line_of("guid")),
-                             f"no episode in the feed has guid {note.guid!r} "
+                             f"no episode in the feed has guid {shown(note.guid)} "
                              f"(check it against {source}, or delete this note)")
                 continue
         elif note.number is not None:
@@ -138,7 +138,7 @@ def _join(feed: Feed, notes: list[ShowNote], report: Report) -> dict[str, ShowNo
             continue
         if episode.guid in joined:
             other = joined[episode.guid]
-            report.error(Origin(note.path, 1), f"episode {episode.title!r} already has notes in "
+            report.error(Origin(note.path, 1), f"episode {shown(episode.title, 80)} already has notes in "
                                                f"{other.path} (merge the two files into one)")
             continue
         joined[episode.guid] = note
@@ -155,7 +155,7 @@ def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], pins:
         if note is not None and note.slug:
             if note.slug in by_note:
                 report.error(Origin(note.path, note.line_of("slug")),
-                             f"slug {note.slug!r} is already used by {by_note[note.slug].path} "
+                             f"slug {shown(note.slug)} is already used by {by_note[note.slug].path} "
                              "(give each episode its own slug)")
                 continue
             by_note[note.slug] = note
@@ -170,7 +170,7 @@ def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], pins:
             continue
         if pin.slugs[0] in by_note:
             report.error(Origin(pins.path, pin.line),
-                         f"slug {pin.slugs[0]!r} pinned for {fe.guid!r} is the slug of "
+                         f"slug {shown(pin.slugs[0])} pinned for {shown(fe.guid)} is the slug of "
                          f"{by_note[pin.slugs[0]].path} (rename one of them)")
             broken.add(fe.guid)
             continue
@@ -188,8 +188,8 @@ def _assign_slugs(episodes: list[FeedEpisode], notes: dict[str, ShowNote], pins:
             if old in owner and owner[old] != pin.guid:
                 other = in_feed[owner[old]]
                 report.error(Origin(pins.path, pin.line),
-                             f"{old!r}, a URL pinned for {pin.guid!r}, is now the URL of episode "
-                             f"{other.title!r} (remove it from one of them)")
+                             f"{shown(old)}, a URL pinned for {shown(pin.guid)}, is now the URL of episode "
+                             f"{shown(other.title, 80)} (remove it from one of them)")
                 continue
             keep.append(old)
         if pin.guid in in_feed:
@@ -215,10 +215,10 @@ def _report_unpinned(episodes: list[Episode], pins: Pins, report: Report) -> Non
     loose = [e for e in episodes if pinned.get(e.feed.guid) != e.slug]
     if not loose:
         return
-    shown = ", ".join(f"{e.title!r} -> {e.slug}" for e in loose[:MISSING_NOTES_SHOWN])
+    listed = ", ".join(f"{shown(e.title, 80)} -> {e.slug}" for e in loose[:MISSING_NOTES_SHOWN])
     more = f" and {len(loose) - MISSING_NOTES_SHOWN} more" if len(loose) > MISSING_NOTES_SHOWN else ""
     report.add(Severity.INFO, Origin(pins.path),
-               f"{len(loose)} episode URL(s) not pinned yet: {shown}{more} "
+               f"{len(loose)} episode URL(s) not pinned yet: {listed}{more} "
                "(run `podsite pin` and commit the file, so later title edits keep these URLs)")
 
 
@@ -258,14 +258,14 @@ def _report_missing_notes(without, merged, feed, report, severity, notes_dir) ->
     source = feed.podcast.origin.path
     ordered = in_feed_order(without, feed)
     details = [(f"line {e.feed.origin.line}: " if e.feed.origin.line else "") +
-               f"{e.title!r}: {new_command(e, merged)} starts {note_file(e, notes_dir)}"
+               f"{shown(e.title, 80)}: {new_command(e, merged)} starts {note_file(e, notes_dir)}"
                for e in ordered[:MISSING_NOTES_SHOWN]]
     if len(ordered) > MISSING_NOTES_SHOWN:
         details.append(f"... and {len(ordered) - MISSING_NOTES_SHOWN} more")
     if len(without) == 1:
         e = without[0]
         report.add(severity, e.feed.origin,
-                   f"episode {e.title!r} has no show notes (`{new_command(e, merged)}` starts "
+                   f"episode {shown(e.title, 80)} has no show notes (`{new_command(e, merged)}` starts "
                    f"them in {note_file(e, notes_dir)})")
     else:
         report.add(severity, Origin(source),

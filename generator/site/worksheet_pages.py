@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..errors import Report
+from ..errors import Report, shown
 from ..model import Catalog, Origin, Virtue
 from ..sources.worksheets import Worksheet, parse_worksheet
 
@@ -50,7 +50,7 @@ def parse_worksheets(files, virtues: tuple[Virtue, ...] | None, report: Report) 
         if sheet is None:
             continue
         if known is not None and sheet.virtue not in known:
-            report.error(Origin(path), f"no virtue {sheet.virtue!r} for this worksheet "
+            report.error(Origin(path), f"no virtue {shown(sheet.virtue)} for this worksheet "
                                        f"(known: {', '.join(known)}); a worksheet file is named "
                                        "after its virtue (rename the file)")
             continue

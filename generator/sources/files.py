@@ -34,8 +34,26 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_text(path: Path, root: Path) -> str:
+# Larger content files are refused before they are read: a show note of 2 MB is a book, and
+# parsing or rendering 50 MB of text would hold the build for minutes.
+MAX_TEXT_BYTES = 2_000_000
+MAX_PINS_BYTES = 8_000_000  # `podsite pin` writes ~100 bytes an episode
+MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024  # as for a transcript downloaded from the feed
+
+
+def _check_size(path: Path, shown: str, limit: int) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PodsiteError.single(Origin(shown), f"cannot read file: {exc.strerror}")
+    if size > limit:
+        raise PodsiteError.single(Origin(shown), f"file is {size:,} bytes, more than podsite reads "
+                                                 f"({limit:,}; split it, or move it out of content/)")
+
+
+def read_text(path: Path, root: Path, limit: int = MAX_TEXT_BYTES) -> str:
     shown = display_path(path, root)
+    _check_size(path, shown, limit)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -65,12 +83,12 @@ def load_worksheet_folder(folder: Path, root: Path) -> tuple[tuple[str, str], ..
     return tuple((display_path(p, root), read_text(p, root)) for p in files)
 
 
-def load_optional_text(location: str, root: Path) -> tuple[str, str] | None:
+def load_optional_text(location: str, root: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, str] | None:
     """(display path, text) of a file that may be absent."""
     path = root / location
     if not path.is_file():
         return None
-    return display_path(path, root), read_text(path, root)
+    return display_path(path, root), read_text(path, root, limit)
 
 
 def load_feed_file(location: str, root: Path) -> tuple[bytes, str]:
@@ -96,5 +114,6 @@ def load_local_transcripts(notes_dir: Path, root: Path) -> tuple[tuple[str, byte
     if notes_dir.is_dir():
         for path in sorted(notes_dir.rglob("*")):
             if path.suffix in LOCAL_TRANSCRIPTS and path.is_file() and not path.name.startswith("."):
+                _check_size(path, display_path(path, root), MAX_TRANSCRIPT_BYTES)
                 local.append((display_path(path, root), path.read_bytes()))
     return tuple(local)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import nh3
 from markdown.extensions.toc import slugify, slugify_unicode
 
-from ..errors import Report
+from ..errors import Report, shown
 from ..ingest.feed import plain_text
 from ..ingest.podcast_ns import parse_time
 from ..model import Chapter, Origin, Person
@@ -106,7 +106,7 @@ def note_chapters(raw, path: str, line: int | None, report: Report) -> tuple[Cha
         title = " ".join(str(item.get("title") or "").split())
         if start is None:
             report.error(Origin(path, line), f"chapter {n} has no valid start time "
-                                             f"({item.get('start')!r}; write MM:SS or HH:MM:SS, "
+                                             f"({shown(item.get('start'))}; write MM:SS or HH:MM:SS, "
                                              'quoted, e.g. start: "12:30")')
             continue
         if not title:
@@ -121,7 +121,7 @@ def _web_url(value, what: str, path: str, line: int | None, report: Report) -> s
     """An http(s) URL from front matter; anything else (javascript:, a typo) is an error."""
     url = str(value or "").strip()
     if url and not url.startswith(("https://", "http://")):
-        report.error(Origin(path, line), f"{what}: {url!r} is not a web address (write a full "
+        report.error(Origin(path, line), f"{what}: {shown(url)} is not a web address (write a full "
                                          "https://... URL)")
         return ""
     return url

@@ -21,11 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import yaml
-
-from ..errors import Report
+from ..errors import Report, shown
 from ..model import Origin, ShowNote, Virtue
 from . import listening
+from .yamldoc import YamlProblem, compose_yaml, construct_yaml
 
 NOTE_KEYS = ("guid", "episode", "virtues", "slug", "description", "chapters", "people")
 VIRTUE_KEYS = ("title", "summary", "order")
@@ -64,16 +63,12 @@ def parse_front_matter(text: str, path: str, report: Report) -> FrontMatter | No
         yaml_text, body = text[first_break + 1 : closing.start()], text[closing.end():]
     body_line = text.count("\n", 0, first_break + 1 + len(yaml_text)) + 2
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(yaml_text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1
-        report.error(Origin(path, line), f"front matter is not valid YAML: {exc.problem} "
-                                         "(check the indentation and quote values that contain ':')")
-        return None
-    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML parse error is marked
-        report.error(Origin(path, 1), f"front matter is not valid YAML: {exc}")
+        node = compose_yaml(yaml_text)
+        values = construct_yaml(node) if node is not None else None
+    except YamlProblem as exc:
+        hint = " (check the indentation and quote values that contain ':')" if exc.syntax else ""
+        report.error(Origin(path, exc.line + 1), f"front matter is not valid YAML: {exc.message}{hint}"
+                     if exc.syntax else f"front matter {exc.message}")
         return None
     if values is None:
         return FrontMatter({}, {}, body, body_line)
@@ -89,7 +84,7 @@ def _unknown_keys(fm: FrontMatter, known: tuple[str, ...], path: str, report: Re
     for key in fm.values:
         if key not in known:
             report.warning(Origin(path, fm.lines.get(key)),
-                           f"unknown front matter key {key!r} (known: {', '.join(known)})")
+                           f"unknown front matter key {shown(key)} (known: {', '.join(known)})")
 
 
 def _string(fm: FrontMatter, key: str, path: str, report: Report) -> str | None:
@@ -115,7 +110,7 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
         raw = fm.values["episode"]
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
             report.error(Origin(path, fm.lines["episode"]),
-                         f"'episode' must be a whole number, not {raw!r} (e.g. episode: 7)")
+                         f"'episode' must be a whole number, not {shown(raw)} (e.g. episode: 7)")
         else:
             number = raw
     elif "guid" not in fm.values:
@@ -133,7 +128,7 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
     slug = _string(fm, "slug", path, report)
     if slug is not None and not SLUG.match(slug):
         report.error(Origin(path, fm.lines["slug"]),
-                     f"slug {slug!r} may only hold lower-case letters, digits and single hyphens "
+                     f"slug {shown(slug)} may only hold lower-case letters, digits and single hyphens "
                      "(e.g. slug: building-alliances)")
     elif slug in RESERVED_SLUGS:
         report.error(Origin(path, fm.lines["slug"]),
@@ -181,7 +176,7 @@ def parse_virtue(text: str, path: str, report: Report) -> Virtue | None:
         return None
     order = fm.values.get("order", 0)
     if isinstance(order, bool) or not isinstance(order, int):
-        report.error(Origin(path, fm.lines.get("order")), f"'order' must be a whole number, not {order!r}")
+        report.error(Origin(path, fm.lines.get("order")), f"'order' must be a whole number, not {shown(order)}")
         return None
     return Virtue(
         id=virtue_id,

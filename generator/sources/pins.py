@@ -21,10 +21,13 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..errors import Report
+from ..errors import Report, shown
 from ..model import Episode, Origin, chronological
 from .notes import RESERVED_SLUGS, SLUG
+from .yamldoc import YamlProblem, compose_yaml
 
+# A pin file is written by `podsite pin`: about 100 bytes an episode, so this holds 80,000 episodes.
+MAX_PINS_CHARS = 8_000_000
 SLUG_RULE = "lower-case letters, digits and single hyphens, e.g. 'building-alliances'"
 
 HEADER = """\
@@ -55,12 +58,12 @@ class Pins:
 def parse_pins(text: str, path: str, report: Report) -> Pins:
     """The pin file's entries; problems go to `report` (a broken file pins nothing)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        report.error(Origin(path, mark.line + 1 if mark else None),
-                     f"not valid YAML: {exc.problem} (each line is 'guid: slug'; quote a guid "
-                     "that contains ': ' or starts with a special character)")
+        node = compose_yaml(text, limit=MAX_PINS_CHARS)
+    except YamlProblem as exc:
+        report.error(Origin(path, exc.line),
+                     f"not valid YAML: {exc.message} (each line is 'guid: slug'; quote a guid "
+                     "that contains ': ' or starts with a special character)" if exc.syntax
+                     else f"the file {exc.message}")
         return Pins(path)
     if node is None:
         return Pins(path)
@@ -78,7 +81,7 @@ def parse_pins(text: str, path: str, report: Report) -> Pins:
             continue
         guid = key.value.strip()
         if guid in seen_guids:
-            report.error(Origin(path, line), f"guid {guid!r} is pinned twice (also on line "
+            report.error(Origin(path, line), f"guid {shown(guid)} is pinned twice (also on line "
                                              f"{seen_guids[guid]}; keep one entry)")
             continue
         seen_guids[guid] = line
@@ -87,7 +90,7 @@ def parse_pins(text: str, path: str, report: Report) -> Pins:
         elif isinstance(value, yaml.SequenceNode) and value.value:
             slugs = value.value
         else:
-            report.error(Origin(path, line), f"guid {guid!r}: give a slug, or a list of slugs "
+            report.error(Origin(path, line), f"guid {shown(guid)}: give a slug, or a list of slugs "
                                              "with the current one first")
             continue
         good = []
@@ -95,14 +98,14 @@ def parse_pins(text: str, path: str, report: Report) -> Pins:
             slug = slug_node.value.strip() if isinstance(slug_node, yaml.ScalarNode) else ""
             at = slug_node.start_mark.line + 1
             if not SLUG.match(slug):
-                report.error(Origin(path, at), f"{slug or slug_node.tag!r} is not a slug "
+                report.error(Origin(path, at), f"{shown(slug or slug_node.tag)} is not a slug "
                                                f"(use {SLUG_RULE})")
             elif slug in RESERVED_SLUGS:
-                report.error(Origin(path, at), f"slug {slug!r} is the URL of the episode list "
+                report.error(Origin(path, at), f"slug {shown(slug)} is the URL of the episode list "
                                                "(choose another)")
             elif slug in seen_slugs:
                 other, other_line = seen_slugs[slug]
-                report.error(Origin(path, at), f"slug {slug!r} is also pinned for {other!r} on "
+                report.error(Origin(path, at), f"slug {shown(slug)} is also pinned for {shown(other)} on "
                                                f"line {other_line} (a URL belongs to one episode)")
             else:
                 seen_slugs[slug] = (guid, at)

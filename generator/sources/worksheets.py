@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..errors import Report
+from ..errors import Report, shown
 from ..model import Origin
+from .yamldoc import YamlProblem, compose_yaml
 
 WORKSHEET_KEYS = ("title", "introduction", "pages", "sections")
 SECTION_KEYS = ("id", "title", "prompt", "fields")
@@ -149,9 +150,9 @@ class _Reader:
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key not in known:
-                self.error(key_node, f"unknown key {key!r} in {what} (known: {', '.join(known)})")
+                self.error(key_node, f"unknown key {shown(key)} in {what} (known: {', '.join(known)})")
             elif key in items:
-                self.error(key_node, f"{key!r} appears twice in {what} (keep one)")
+                self.error(key_node, f"{shown(key)} appears twice in {what} (keep one)")
             else:
                 items[key] = (key_node, value_node)
         return items
@@ -159,11 +160,11 @@ class _Reader:
     def text(self, items: dict, key: str, what: str, example: str, owner, required=True) -> str | None:
         if key not in items:
             if required:
-                self.error(owner, f"{what} has no {key!r} (add e.g. {key}: {example})")
+                self.error(owner, f"{what} has no {shown(key)} (add e.g. {key}: {example})")
             return None
         key_node, node = items[key]
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null" or not str(node.value).strip():
-            self.error(key_node, f"{key!r} of {what} must be some text, not {_describe(node)} "
+            self.error(key_node, f"{shown(key)} of {what} must be some text, not {_describe(node)} "
                                  f"(e.g. {key}: {example})")
             return None
         return str(node.value)
@@ -177,7 +178,7 @@ class _Reader:
         except ValueError:  # YAML 1.1 spellings such as 0x10 or 1_000
             value = None
         if value is None or not 1 <= value <= largest:
-            self.error(key_node, f"{key!r} of {what} must be a whole number from 1 to {largest}, "
+            self.error(key_node, f"{shown(key)} of {what} must be a whole number from 1 to {largest}, "
                                  f"not {_describe(node)}")
             return default
         return value
@@ -192,12 +193,12 @@ class _Reader:
             return value
         made = slugify(fallback)
         if not made:
-            self.error(owner, f"cannot make an id from {fallback!r} for {what} (add e.g. id: notes)")
+            self.error(owner, f"cannot make an id from {shown(fallback)} for {what} (add e.g. id: notes)")
         return made
 
     def unique(self, seen: dict, ident: str, node, what: str) -> None:
         if ident in seen:
-            self.error(node, f"{what} has the id {ident!r} like the one on line {seen[ident]} "
+            self.error(node, f"{what} has the id {shown(ident)} like the one on line {seen[ident]} "
                              "(form fields need unique ids: add a different 'id')")
         else:
             seen[ident] = node.start_mark.line + 1
@@ -212,19 +213,19 @@ def _describe(node) -> str:
         return "a list" if node.value else "an empty list"
     if node.tag == "tag:yaml.org,2002:null":
         return "nothing"
-    return repr(node.value)
+    return shown(node.value)
 
 
 def parse_worksheet(text: str, path: str, report: Report) -> Worksheet | None:
     """Parse one worksheet file; None (with every mistake in `report`) if it is broken."""
     reader = _Reader(path, report)
     try:
-        root = yaml.compose(text.lstrip("\ufeff"), Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        report.error(Origin(path, mark.line + 1 if mark else 1),
-                     f"not valid YAML: {exc.problem} (check the indentation and quote text that "
-                     "contains ': ' or starts with a special character)")
+        root = compose_yaml(text)
+    except YamlProblem as exc:
+        report.error(Origin(path, exc.line),
+                     f"not valid YAML: {exc.message} (check the indentation and quote text that "
+                     "contains ': ' or starts with a special character)" if exc.syntax
+                     else f"the file {exc.message}")
         return None
     if root is None:
         report.error(Origin(path, 1), "worksheet file is empty (add a title and sections; see README, Worksheets)")
@@ -296,7 +297,7 @@ def _field(reader: _Reader, node, what: str, section_id: str) -> Field | None:
         return None
     first = str(node.value[0][0].value)
     if first not in FIELD_KINDS:
-        reader.error(node, f"{what} starts with {first!r}; a field starts with one of "
+        reader.error(node, f"{what} starts with {shown(first)}; a field starts with one of "
                            f"{', '.join(FIELD_KINDS)} (e.g. '- lines: What I notice')")
         return None
     items = reader.mapping(node, f"{what} ({first})", (first, *FIELD_KEYS[first]))
