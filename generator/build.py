@@ -23,7 +23,7 @@ from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
 from .site import listening_pages, worksheet_pages
 from .site.cache import build_site_cached
-from .site.merge import merge
+from .site.merge import leave_out, merge
 from .site.render import PathError, RenderOptions, make_environment, render_site
 from .sources import files
 from .sources.notes import parse_note, parse_virtue
@@ -57,6 +57,8 @@ class Settings:
     feed_force: bool = False
     listen_fetch: bool = True  # download the chapter and transcript files the feed names
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
+    feed_blocked: str = "hide"  # items with itunes:block / podcast:block yes: "hide" or "show"
+    feed_without_audio: str = "show"  # items without a playable enclosure: "show" or "hide"
 
 
 _CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z", re.S)
@@ -145,7 +147,9 @@ def build_catalog(sources: files.Sources, settings: Settings, report: Report) ->
     # A note that failed to parse would only add "no show notes" noise for its own episode.
     missing = None if broken_notes else settings.notes_missing
     pins = parse_pins(sources.urls[1], sources.urls[0], report) if sources.urls else None
-    return merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
+    catalog = merge(feed, notes, virtues, report, missing, settings.notes_dir, pins)
+    return leave_out(catalog, settings.feed_blocked == "hide", settings.feed_without_audio == "hide",
+                     report)
 
 
 def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:

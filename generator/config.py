@@ -64,6 +64,15 @@ class PodsiteConfig(base.Config):
     feed_force = c.Type(bool, default=False)
     """Accept a download even when it shrank (or set PODCAST_FEED_FORCE=1 for one build)."""
 
+    feed_blocked = c.Choice(("hide", "show"), default="hide")
+    """Episodes the feed blocks (`<itunes:block>Yes` or `<podcast:block>yes` in the item): `hide`
+    leaves them out of the site, `show` lists them like any other. A block of the whole channel
+    only asks directories not to list the show, and changes nothing here."""
+
+    feed_without_audio = c.Choice(("show", "hide"), default="show")
+    """Episodes whose item has no playable enclosure (none, or not an http(s) URL): `show` gives
+    them a page without a player, `hide` leaves them out of the site."""
+
     notes_dir = c.Type(str, default="content/episodes")
     """Folder of show notes: one Markdown file per episode, joined to the feed by guid."""
 
@@ -145,6 +154,8 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         urls_file=plugin_config.urls_file,
         directory_urls=directory_urls,
         listen_fetch=plugin_config.listen_fetch,
+        feed_blocked=plugin_config.feed_blocked,
+        feed_without_audio=plugin_config.feed_without_audio,
         subscribe=tuple((str(k), str(v)) for k, v in plugin_config.subscribe.items()),
         notes_missing=Severity.WARNING if plugin_config.notes_missing == "warn" else Severity.INFO,
     )

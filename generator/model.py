@@ -57,6 +57,125 @@ class TranscriptLink:
 
 
 @dataclass(frozen=True)
+class Funding:
+    """A "support the show" link (podcast:funding)."""
+
+    url: str
+    text: str = ""  # the feed's own words for the link, e.g. "Become a member"
+    origin: Origin = field(default=Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class Soundbite:
+    """A highlight of an episode (podcast:soundbite): `start` and `duration` in seconds."""
+
+    start: float
+    duration: float
+    title: str = ""  # empty: the episode's title stands for it
+    origin: Origin = field(default=Origin(""), compare=False)
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+
+@dataclass(frozen=True)
+class AlternateEnclosure:
+    """Another version of an episode's media (podcast:alternateEnclosure with its podcast:source
+    and podcast:integrity): a format, a quality, a video. `sources` are http(s) URLs only."""
+
+    type: str
+    sources: tuple[str, ...]
+    length: int | None = None
+    bitrate: float | None = None  # bits per second
+    height: int | None = None  # video only
+    lang: str = ""
+    title: str = ""
+    rel: str = ""
+    codecs: str = ""
+    default: bool = False
+    integrity: str = ""  # "sri sha384-..." or "pgp-signature <base64>"; empty when not given
+    origin: Origin = field(default=Origin(""), compare=False)
+
+    @property
+    def is_video(self) -> bool:
+        return self.type.startswith("video/")
+
+
+@dataclass(frozen=True)
+class Location:
+    """What place an episode or show is about (podcast:location)."""
+
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+    osm: str = ""  # OpenStreetMap id: "R113314" (relation), "W..." (way), "N..." (node)
+    origin: Origin = field(default=Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class License:
+    """podcast:license: an SPDX id (`cc-by-4.0`) or a custom name, and where its text is."""
+
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """One size of the cover art (podcast:images srcset, podcast:image): `width` in pixels."""
+
+    url: str
+    width: int
+
+
+@dataclass(frozen=True)
+class SocialInteract:
+    """Where the conversation about an episode happens (podcast:socialInteract)."""
+
+    url: str
+    protocol: str = ""  # activitypub, twitter, lightning, ...
+    account: str = ""  # accountId, e.g. @host@example.social
+    account_url: str = ""
+    priority: int | None = None
+    origin: Origin = field(default=Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    """A show the podcast recommends (podcast:podroll's podcast:remoteItem)."""
+
+    feed_guid: str
+    feed_url: str = ""
+    title: str = ""
+    medium: str = ""
+    origin: Origin = field(default=Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class ValueBlock:
+    """podcast:value: that the show takes value-for-value payments, and the recipients' names.
+    The payment addresses are deliberately not kept."""
+
+    type: str  # lightning, ...
+    method: str = ""
+    recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trailer:
+    """A trailer of the show or of a season (podcast:trailer, in the channel)."""
+
+    url: str
+    title: str
+    published: dt.datetime | None = None
+    type: str = "audio/mpeg"
+    length: int | None = None
+    season: int | None = None
+    origin: Origin = field(default=Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
 class Podcast:
     """The channel of the feed."""
 
@@ -69,6 +188,17 @@ class Podcast:
     origin: Origin = field(default=Origin(""), compare=False)
     feed_url: str = ""  # the feed's own URL (atom:link rel="self"), for subscribe links
     persons: tuple[Person, ...] = ()  # podcast:person of the channel (usually the hosts)
+    # Apple's and the Podcasting 2.0 channel tags (feed_tags.py)
+    explicit: bool | None = None  # itunes:explicit; None: the feed does not say
+    blocked: bool = False  # itunes:block / podcast:block (without a platform id): yes
+    guid: str = ""  # podcast:guid, the show's identity across hosts
+    funding: tuple[Funding, ...] = ()
+    trailers: tuple[Trailer, ...] = ()
+    podroll: tuple[RemoteItem, ...] = ()
+    location: Location | None = None
+    license: License | None = None
+    images: tuple[ImageSource, ...] = ()  # sizes of `image`, smallest first
+    value: ValueBlock | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +221,20 @@ class FeedEpisode:
     chapters_url: str = ""  # podcast:chapters (JSON), read by `listening_pages`
     transcripts: tuple[TranscriptLink, ...] = ()
     persons: tuple[Person, ...] = ()
+    # Apple's and the Podcasting 2.0 item tags (feed_tags.py)
+    episode_type: str = "full"  # itunes:episodeType: full, trailer or bonus
+    explicit: bool | None = None  # itunes:explicit; None: the feed does not say
+    blocked: bool = False  # itunes:block / podcast:block: yes
+    season_name: str = ""  # podcast:season name="..."
+    episode_display: str = ""  # podcast:episode display="..."
+    funding: tuple[Funding, ...] = ()
+    soundbites: tuple[Soundbite, ...] = ()
+    alternates: tuple[AlternateEnclosure, ...] = ()
+    location: Location | None = None
+    license: License | None = None
+    images: tuple[ImageSource, ...] = ()
+    social: tuple[SocialInteract, ...] = ()  # highest priority first
+    value: ValueBlock | None = None
 
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)

@@ -30,6 +30,8 @@ VNU_VERSION = "26.9.27"
 TOOLS = ROOT / ".cache" / "test-tools"
 
 EPISODE = "episodes/courage-is-a-small-step-taken-twice/"
+SCEPTICS = "episodes/questions-worth-asking-your-sceptics/"  # soundbites, another format
+CLIP = (3, 5)  # its first soundbite, in seconds
 TITLE = "Courage is a small step, taken twice"
 
 
@@ -77,8 +79,11 @@ def built(tmp_path_factory, shared_cache):
     # Material's instant navigation only follows links of its own site_url
     (project / "mkdocs.yml").write_text(config.replace("https://small-brave-steps.example/", url))
     feed = project / "content" / "feed.xml"
-    feed.write_text(re.sub(r"https://small-brave-steps\.example/media/sbs-(\d+)\.mp3",
-                           rf"{url}media/silence.mp3?episode=\1", feed.read_text(encoding="utf-8")))
+    text = re.sub(r"https://small-brave-steps\.example/media/sbs-([\w-]+)\.mp3",
+                  rf"{url}media/silence.mp3?episode=\1", feed.read_text(encoding="utf-8"))
+    # the first soundbite of episode 9, moved inside the 30 s of silence
+    text = text.replace('startTime="760" duration="30"', f'startTime="{CLIP[0]}" duration="{CLIP[1] - CLIP[0]}"')
+    feed.write_text(text, encoding="utf-8")
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stderr
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -149,6 +154,35 @@ def test_a_chapter_click_seeks_and_the_position_is_remembered(page, base_url):
                            timeout=15000)
     assert abs(audio_state(page)["time"] - saved) < 3
     assert audio_state(page)["paused"] is True
+
+
+def test_a_soundbite_plays_its_range_and_stops(page, base_url):
+    page.goto(base_url + SCEPTICS)
+    page.locator(".podsite-soundbite").first.click()
+    wait_playing_past(page, CLIP[0])
+    page.wait_for_function("() => document.querySelector('[data-podsite-audio]').paused", timeout=15000)
+    state = audio_state(page)
+    assert state["src"].endswith("episode=009")
+    assert CLIP[1] - 0.1 <= state["time"] <= CLIP[1] + 0.75, state
+
+
+def test_a_clip_link_opens_the_player_at_its_start(page, base_url):
+    page.goto(base_url + SCEPTICS + "#t=0:04,0:05")
+    page.wait_for_function("() => !document.querySelector('[data-podsite-player]').hidden", timeout=15000)
+    page.wait_for_function("() => document.querySelector('[data-podsite-audio]').currentTime >= 4",
+                           timeout=15000)
+    assert audio_state(page)["paused"]  # opened at the clip, waiting for the listener
+
+
+def test_the_format_chooser_switches_the_source(page, base_url):
+    page.goto(base_url + SCEPTICS)
+    page.locator("[data-podsite-play]").click()
+    wait_playing_past(page, 1.0)
+    page.locator("[data-podsite-format]").select_option(label="Low bandwidth · 32 kbps · 7.3 MB")
+    wait_playing_past(page, 1.0)
+    state = audio_state(page)
+    assert state["src"].endswith("episode=009-low")
+    assert page.locator("[data-podsite-episode]").get_attribute("data-src").endswith("episode=009-low")
 
 
 def test_speed_control_changes_the_playback_rate_and_is_kept(page, base_url):

@@ -13,7 +13,7 @@ from ..errors import PodsiteError, Report, Severity
 from ..ingest.download import is_url
 from ..site.search_index import write_search_index
 from ..site.writer import write_file_atomic
-from ..sources.pins import Pins, dump_pins, parse_pins, updated_pins
+from ..sources.pins import Pins, dump_pins, misread_pins, parse_pins, updated_pins
 from . import generate
 from .check import check_project, github_annotation
 from .fetch import FEED_UNCHANGED, describe, fetch_now
@@ -227,6 +227,12 @@ def pin(config_file: str) -> None:
     if sources.urls and sources.urls[1] == text:
         click.echo(f"{shown}: all {len(catalog.episodes)} episode URLs already pinned; nothing to do")
         return
+    wrong = misread_pins(entries, text, shown)
+    if wrong:
+        for line in wrong:
+            click.echo(f"error: {line}", err=True)
+        raise click.ClickException(f"nothing pinned: the pin file would not read back as written "
+                                   f"({settings.urls_file} was left as it was; please report this)")
     write_file_atomic(settings.root / settings.urls_file, text.encode("utf-8"))
     click.echo(f"{shown}: {added} episode URL(s) pinned, {moved} renamed (the old URL redirects), "
                f"{len(entries) - added - moved} unchanged")

@@ -8,7 +8,13 @@ Rules a maintainer can rely on:
   without that, a hash of its title and date (stable while those do not change).
 - Two items with the same id are an error that names both lines.
 - Text fields (titles, author) are plain text: tags are stripped here and the renderer escapes them.
-  HTML fields (descriptions) pass an allow-list sanitiser (nh3), never hand-written regexes.
+  HTML fields (descriptions) pass an allow-list sanitiser (nh3), never hand-written regexes;
+  elements it removes go with their fallback text (`<audio>`, `<video>`, `<object>`, `<iframe>`:
+  "Your browser does not support the audio tag." never reaches a page).
+- The description is the richest the item has, by element name, not by the order feedparser
+  met them: `content:encoded`, then `description`, then `media:description`, then
+  `itunes:summary`, then `itunes:subtitle` (plain text becomes paragraphs and links); the
+  table is in `descriptions.py`.
 - URLs are resolved against the feed's base and kept only when they are http(s); anything else
   (`javascript:`, `data:`, relative with no base) is dropped.
 - Durations accept seconds (`3600`, `3600.5`), `MM:SS` and `HH:MM:SS`; anything else is unknown.
@@ -24,6 +30,7 @@ import hashlib
 import html
 import re
 import xml.sax
+from dataclasses import replace
 from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
@@ -31,7 +38,7 @@ import nh3
 
 from ..errors import Report, shown
 from ..model import Enclosure, Feed, FeedEpisode, Origin, Podcast
-from . import podcast_ns, xmlprep
+from . import descriptions, feed_tags, podcast_ns, xmlprep
 
 # --- sanitising -----------------------------------------------------------------------------------
 
@@ -49,6 +56,14 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Elements removed together with what they hold: their content is fallback text for a browser
+# that cannot show them ("Your browser does not support the audio tag."), a script, a style, or
+# a page's head, never words of the show notes.
+REMOVED_WITH_CONTENT = {
+    "script", "style", "audio", "video", "object", "iframe", "noscript", "canvas", "svg",
+    "template", "applet", "noembed", "noframes", "frameset", "head", "title", "select",
+    "datalist", "textarea",
+}
 
 
 def sanitize_html(fragment: str) -> str:
@@ -59,13 +74,14 @@ def sanitize_html(fragment: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener nofollow ugc",
+        clean_content_tags=REMOVED_WITH_CONTENT,
     ).strip()
 
 
 def plain_text(value: str, is_html: bool) -> str:
     """Text for a title or name: tags dropped when the feed marks it HTML, whitespace collapsed."""
     if is_html:
-        value = html.unescape(nh3.clean(value, tags=set()))
+        value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags=REMOVED_WITH_CONTENT))
     return " ".join(value.split())
 
 
@@ -134,12 +150,25 @@ def _text(key):
     return get
 
 
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_text(clean: str) -> str:
+    """The text of HTML that `sanitize_html` returned (its tags are well-formed, with any `>` in
+    an attribute escaped, so a pattern can strip them)."""
+    return html.unescape(_ANY_TAG.sub("", clean)).strip()
+
+
 def _description(entry, base) -> str:
-    # content:encoded is the full show notes; description/summary the short form.
-    for content in entry.get("content") or []:
-        if content.get("value"):
-            return sanitize_html(content["value"])
-    return sanitize_html(entry.get("summary", "") or "")
+    """feedparser's reading, used only when the second pass cannot read the feed (descriptions.py:
+    normally each description element is read by its own name)."""
+    content = entry.get("content")
+    values = [(c.get("type") or "", c.get("value") or "") for c in content if isinstance(c, dict)] \
+        if isinstance(content, list) else []
+    for key in ("summary", "subtitle"):
+        if entry.get(key):
+            values.append(((entry.get(f"{key}_detail") or {}).get("type") or "", entry[key]))
+    return descriptions.rank_feedparser(values, sanitize_html, visible_text)
 
 
 def _image(entry, base) -> str:
@@ -194,7 +223,7 @@ EPISODE_FIELDS = {
 
 PODCAST_FIELDS = {
     "title": _text("title"),
-    "description_html": lambda f, b: sanitize_html(f.get("subtitle") or f.get("summary") or ""),
+    "description_html": _description,
     "link": lambda f, b: absolute_url(f.get("link"), b),
     "image": _image,
     "author": _text("author"),
@@ -262,6 +291,12 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     else:
         extras = podcast_ns.item_extras(data)
     prefixes = podcast_ns.podcast_prefixes(parsed.get("namespaces"))
+    scanned = None if loose else feed_tags.scan_tags(data)
+    if scanned is not None and len(scanned[1]) != len(parsed.entries):
+        scanned = None
+    ctx = feed_tags.Context(source, base, absolute_url, report.warning)
+    channel_tags = scanned[0] if scanned else feed_tags.tags_from_feedparser(channel, None, prefixes)
+    podcast = replace(podcast, **feed_tags.read_fields(channel_tags, feed_tags.CHANNEL_TAGS, ctx))
     if extras is not None and len(extras[1]) == len(parsed.entries):
         podcast = _with_extras(podcast, extras[0], base)
         item_extras = extras[1]
@@ -271,12 +306,21 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
                              "persons": podcast_ns.fallback_persons(channel, absolute_url, base, prefixes)})
     episodes: list[FeedEpisode] = []
     seen: dict[str, FeedEpisode] = {}
-    for entry, line, extra in zip(parsed.entries, lines, item_extras):
-        fields = {name: read(entry, base) for name, read in EPISODE_FIELDS.items()}
-        if extra is not None:
-            fields.update(_extra_fields(extra, base))
-        else:
-            fields.update(_fallback_fields(entry, base, prefixes))
+    item_tags = scanned[1] if scanned else [None] * len(parsed.entries)
+    for entry, line, extra, tags in zip(parsed.entries, lines, item_extras, item_tags):
+        # what the second pass read wins; the table reads the rest (and a description when the
+        # second pass found none)
+        known = _extra_fields(extra, base) if extra is not None else _fallback_fields(entry, base, prefixes)
+        fields = {name: known[name] if name in known else read(entry, base)
+                  for name, read in EPISODE_FIELDS.items()}
+        if tags is None:
+            tags = feed_tags.tags_from_feedparser(entry, line, prefixes)
+        fields.update(feed_tags.read_fields(tags, feed_tags.ITEM_TAGS, ctx))
+        season, number = feed_tags.numbers_of(tags)
+        if fields["season"] is None:
+            fields["season"] = season
+        if fields["number"] is None:
+            fields["number"] = number
         guid = _episode_id(entry, fields)
         if not fields["title"]:
             fields["title"] = _fallback_title(fields)
@@ -315,8 +359,18 @@ def _extra_fields(extra: podcast_ns.Extras, base: str) -> dict:
     links = (podcast_ns.transcript_link(a, absolute_url, base) for a in extra.transcripts)
     people = (podcast_ns.person(text, a, absolute_url, base) for text, a in extra.persons)
     chapters = (absolute_url(a.get("url"), base) for a in extra.chapters)
-    return {"transcripts": tuple(t for t in links if t), "persons": tuple(p for p in people if p),
-            "chapters_url": next((url for url in chapters if url), "")}
+    fields = {"transcripts": tuple(t for t in links if t), "persons": tuple(p for p in people if p),
+              "chapters_url": next((url for url in chapters if url), "")}
+    return {**fields, **_chosen_description(extra)}
+
+
+def _chosen_description(extra: podcast_ns.Extras) -> dict:
+    """`description_html` from the element descriptions.ORDER puts first, when there is one."""
+    candidates: dict[str, tuple[str, str | None]] = {}
+    for name, text, kind in extra.descriptions:
+        candidates.setdefault(name, (text, kind))  # the first of each (an item has one)
+    chosen = descriptions.choose(candidates, sanitize_html, visible_text)
+    return {"description_html": chosen} if chosen else {}
 
 
 def _fallback_fields(entry, base: str, prefixes: tuple[str, ...]) -> dict:
@@ -327,9 +381,9 @@ def _fallback_fields(entry, base: str, prefixes: tuple[str, ...]) -> dict:
 
 
 def _with_extras(podcast: Podcast, channel: podcast_ns.Extras, base: str) -> Podcast:
-    if not channel.persons:
-        return podcast
-    return Podcast(**{**podcast.__dict__, "persons": _extra_fields(channel, base)["persons"]})
+    fields = _extra_fields(channel, base)
+    return Podcast(**{**podcast.__dict__, "persons": fields["persons"],
+                      "description_html": fields.get("description_html", podcast.description_html)})
 
 
 def _fallback_title(fields: dict) -> str:

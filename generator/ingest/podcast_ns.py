@@ -164,14 +164,41 @@ def fallback_persons(entry, absolute_url, base, prefixes=("podcast",)) -> tuple[
 
 @dataclass(frozen=True)
 class Extras:
-    """The podcast: tags of one item (or of the channel), read namespace-aware."""
+    """What the second pass reads of one item (or of the channel), namespace-aware."""
 
     transcripts: tuple[dict, ...] = ()  # attributes of each podcast:transcript
     persons: tuple[tuple[str, dict], ...] = ()  # (text, attributes) of each podcast:person
     chapters: tuple[dict, ...] = ()  # attributes of each podcast:chapters
+    # (name, text, kind) of each description element (`descriptions.ORDER` names them); kind is
+    # "html" or "text" when the element says (media:description's type), else None
+    descriptions: tuple[tuple[str, str, str | None], ...] = ()
 
 
-_MENTIONS_NAMESPACE = re.compile(rb"podcastindex", re.IGNORECASE)
+_CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+_ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+_MEDIA_NS = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
+_RSS_NS = ("", "http://purl.org/rss/1.0/", "http://backend.userland.com/rss2")
+
+
+def _description_name(namespace: str, local: str, parent: str) -> str | None:
+    """How `descriptions.ORDER` names this element, if it is one of an item's descriptions."""
+    namespace = namespace.lower()
+    if local == "encoded" and namespace == _CONTENT_NS and parent in ("item", "channel"):
+        return "content:encoded"
+    if local == "description" and namespace in _RSS_NS and parent in ("item", "channel"):
+        return "description"
+    if local in ("summary", "subtitle") and namespace == _ITUNES_NS and parent in ("item", "channel"):
+        return f"itunes:{local}"
+    if local == "description" and namespace in _MEDIA_NS:
+        return "media:description"  # in the item, a media:group or a media:content
+    return None
+
+
+def _inner_text(element) -> str:
+    """The element's text; child elements (raw XHTML in a description) as markup."""
+    if not len(element):
+        return element.text or ""
+    return (element.text or "") + "".join(ET.tostring(child, encoding="unicode") for child in element)
 
 
 def item_extras(data: bytes) -> tuple[Extras, list[Extras]] | None:
@@ -180,12 +207,12 @@ def item_extras(data: bytes) -> tuple[Extras, list[Extras]] | None:
     `data` is the feed as `xmlprep.prepare_feed_xml` leaves it; a feed that still declares
     entities, or is not well-formed, is left to feedparser's reading (None).
     """
-    if not _MENTIONS_NAMESPACE.search(data) or b"<!ENTITY" in data.upper()[:65536]:
+    if b"<!ENTITY" in data[:65536].upper():
         return None
     items: list[Extras] = []
     depth_tags: list[str] = []
-    found: dict[str, list] = {"transcript": [], "person": [], "chapters": []}
-    channel_persons: list[tuple[str, dict]] = []
+    found: dict[str, list] = {"transcript": [], "person": [], "chapters": [], "descriptions": []}
+    channel: dict[str, list] = {"person": [], "descriptions": []}
     try:
         for event, element in ET.iterparse(io.BytesIO(data), events=("start", "end")):
             namespace, _, local = element.tag[1:].rpartition("}") if element.tag[:1] == "{" \
@@ -193,92 +220,137 @@ def item_extras(data: bytes) -> tuple[Extras, list[Extras]] | None:
             if event == "start":
                 depth_tags.append(local)
                 if local in ("item", "entry"):
-                    found = {"transcript": [], "person": [], "chapters": []}
+                    found = {"transcript": [], "person": [], "chapters": [], "descriptions": []}
                 continue
             depth_tags.pop()
             in_item = "item" in depth_tags or "entry" in depth_tags
             if local in found and namespace and is_podcast_namespace(namespace):
                 if local == "person":
                     entry = ("".join(element.itertext()), dict(element.attrib))
-                    (found["person"] if in_item else channel_persons).append(entry)
+                    (found if in_item else channel)["person"].append(entry)
                 elif in_item:
                     found[local].append(dict(element.attrib))
             elif local in ("item", "entry") and not in_item:
                 items.append(Extras(tuple(found["transcript"]), tuple(found["person"]),
-                                    tuple(found["chapters"])))
+                                    tuple(found["chapters"]), tuple(found["descriptions"])))
                 element.clear()
+            elif name := _description_name(namespace, local, depth_tags[-1] if depth_tags else ""):
+                kind = None
+                if name == "media:description":
+                    kind = "html" if element.get("type", "").lower() == "html" else "text"
+                (found if in_item else channel)["descriptions"].append((name, _inner_text(element), kind))
     except (ET.ParseError, ValueError):
         return None
-    return Extras(persons=tuple(channel_persons)), items
+    return Extras(persons=tuple(channel["person"]), descriptions=tuple(channel["descriptions"])), items
 
 
 def tolerant_extras(text: str) -> tuple[Extras, list[Extras]]:
     """`item_extras` for a feed that is not well-formed XML, read as forgivingly as a browser
     reads HTML (the standard library's HTMLParser): prefixes are matched by their `xmlns:`
-    declarations (and `podcast` when undeclared), an `<item>` begins where its start tag is."""
+    declarations (the usual ones when undeclared), an `<item>` begins where its start tag is."""
     reader = _TolerantReader()
     reader.feed(text)
     reader.close()
-    return Extras(persons=tuple(reader.channel_persons)), [reader.extras(i) for i in reader.items]
+    reader.end_capture()
+    channel = Extras(persons=tuple(reader.channel["person"]),
+                     descriptions=tuple(reader.channel["descriptions"]))
+    return channel, [reader.extras(i) for i in reader.items]
+
+
+def _new_item() -> dict[str, list]:
+    return {"transcript": [], "person": [], "chapters": [], "descriptions": []}
 
 
 class _TolerantReader(HTMLParser):
+    DEFAULT_PREFIXES = {"podcast": "https://podcastindex.org/namespace/1.0", "content": _CONTENT_NS,
+                        "itunes": _ITUNES_NS, "media": _MEDIA_NS[0]}
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.prefixes = {"podcast"}
+        self.prefixes = dict(self.DEFAULT_PREFIXES)
         self.items: list[dict[str, list]] = []
-        self.channel_persons: list[tuple[str, dict]] = []
-        self.person: tuple[list[str], dict] | None = None
+        self.channel = _new_item()
+        self.open: list[str] = []  # element names from the root down, as far as they can be told
+        # what is being read: (where it goes, the element's name, text pieces, attributes/kind)
+        self.capture: tuple[str, str, list[str], object] | None = None
         self.in_item = False
+
+    def _split(self, tag: str) -> tuple[str, str]:
+        prefix, _, local = tag.rpartition(":")
+        return (self.prefixes.get(prefix, "") if prefix else ""), local
 
     def handle_starttag(self, tag, attrs):
         attributes = {name: value or "" for name, value in attrs}
+        if self.capture is not None and self.capture[0] == "descriptions":
+            self.capture[2].append(self.get_starttag_text() or "")  # raw markup in a description
+            return
         for name, value in attributes.items():
             if name.startswith("xmlns:"):
-                prefix = name[len("xmlns:"):]
-                (self.prefixes.add if is_podcast_namespace(value) else self.prefixes.discard)(prefix)
+                self.prefixes[name[len("xmlns:"):]] = value
+        parent = self.open[-1] if self.open else ""
+        self.open.append(tag)
         if tag in ("item", "entry"):
-            self._end_person()
-            self.items.append({"transcript": [], "person": [], "chapters": []})
+            self.end_capture()
+            self.items.append(_new_item())
             self.in_item = True
             return
-        prefix, _, local = tag.rpartition(":")
-        if prefix not in self.prefixes or local not in ("transcript", "person", "chapters"):
-            return
-        if local == "person":
-            self._end_person()
-            self.person = ([], attributes)
-        elif self.in_item:
-            self.items[-1][local].append(attributes)
+        namespace, local = self._split(tag)
+        target = self.items[-1] if self.in_item else self.channel
+        if namespace and is_podcast_namespace(namespace) and local in ("transcript", "person", "chapters"):
+            if local == "person":
+                self.end_capture()
+                self.capture = ("person", tag, [], attributes)
+            elif self.in_item:
+                target[local].append(attributes)
+        elif name := _description_name(namespace, local, self._split(parent)[1]):
+            kind = None
+            if name == "media:description":
+                kind = "html" if attributes.get("type", "").lower() == "html" else "text"
+            self.end_capture()
+            self.capture = ("descriptions", tag, [], (name, kind))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
-        if tag.endswith(":person"):
-            self._end_person()
+        if self.capture is not None and self.capture[1] == tag:
+            self.end_capture()
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
 
     def handle_data(self, data):
-        if self.person is not None:
-            self.person[0].append(data)
+        if self.capture is not None:
+            self.capture[2].append(data)
+
+    def unknown_decl(self, data):
+        if data.startswith("CDATA[") and self.capture is not None:
+            self.capture[2].append(data[len("CDATA["):])
 
     def handle_endtag(self, tag):
-        if tag.endswith(":person") or tag in ("item", "entry", "channel"):
-            self._end_person()
+        if self.capture is not None and self.capture[0] == "descriptions" and tag != self.capture[1]:
+            self.capture[2].append(f"</{tag}>")
+            return
+        if self.capture is not None and (tag == self.capture[1] or tag in ("item", "entry", "channel")):
+            self.end_capture()
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
         if tag in ("item", "entry"):
             self.in_item = False
 
-    def unknown_decl(self, data):
-        if data.startswith("CDATA[") and self.person is not None:
-            self.person[0].append(data[len("CDATA["):])
-
-    def _end_person(self):
-        if self.person is not None:
-            found = ("".join(self.person[0]), self.person[1])
-            (self.items[-1]["person"] if self.in_item else self.channel_persons).append(found)
-            self.person = None
+    def end_capture(self):
+        if self.capture is None:
+            return
+        what, _, pieces, extra = self.capture
+        target = self.items[-1] if self.in_item else self.channel
+        if what == "person":
+            target["person"].append(("".join(pieces), extra))
+        else:
+            name, kind = extra
+            target["descriptions"].append((name, "".join(pieces), kind))
+        self.capture = None
 
     @staticmethod
     def extras(item: dict[str, list]) -> Extras:
-        return Extras(tuple(item["transcript"]), tuple(item["person"]), tuple(item["chapters"]))
+        return Extras(tuple(item["transcript"]), tuple(item["person"]), tuple(item["chapters"]),
+                      tuple(item["descriptions"]))
 
 
 def preferred_transcript(links):

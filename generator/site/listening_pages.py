@@ -178,6 +178,8 @@ def series_data(podcast: Podcast) -> dict:
         data["webFeed"] = podcast.feed_url
     if podcast.image:
         data["image"] = podcast.image
+    if podcast.guid:
+        data["identifier"] = podcast.guid  # podcast:guid, the show's identity across hosts
     if podcast.author:
         data["author"] = {"@type": "Organization", "name": podcast.author}
     return data

@@ -27,8 +27,6 @@ import hashlib
 import shlex
 from collections import defaultdict
 
-from markdown.extensions.toc import slugify
-
 from ..errors import Report, Severity, shown
 from ..model import (
     Catalog,
@@ -42,15 +40,13 @@ from ..model import (
 )
 from ..sources.notes import RESERVED_SLUGS
 from ..sources.pins import Pins
+from ..sources.slugs import slugify
 
-MAX_SLUG = 80
 MISSING_NOTES_SHOWN = 20
 
 
 def title_slug(episode: FeedEpisode) -> str:
-    slug = slugify(episode.title, "-")
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
+    slug = slugify(episode.title)
     if slug:
         return slug
     if episode.number is not None:
@@ -97,6 +93,30 @@ def merge(
     merged.reverse()  # newest first
     ordered_virtues = tuple(sorted(virtues, key=lambda v: (v.order, v.title.lower(), v.id)))
     return Catalog(podcast=feed.podcast, episodes=tuple(merged), virtues=ordered_virtues)
+
+
+def leave_out(catalog: Catalog, blocked: bool, without_audio: bool, report: Report) -> Catalog:
+    """The catalog without the episodes the settings leave out: blocked ones (itunes:block or
+    podcast:block `yes`) and ones without a playable enclosure. They are left out after merging,
+    so their notes still join (no "no episode has guid" error) and no other episode's URL moves."""
+    def out(e: Episode) -> str:
+        if blocked and e.feed.blocked:
+            return "blocked in the feed"
+        if without_audio and e.feed.enclosure is None:
+            return "no audio in the feed"
+        return ""
+
+    left = [(e, why) for e in catalog.episodes if (why := out(e))]
+    if not left:
+        return catalog
+    details = [f"line {e.feed.origin.line}: {e.title!r} ({why})" for e, why in left[:MISSING_NOTES_SHOWN]]
+    if len(left) > MISSING_NOTES_SHOWN:
+        details.append(f"... and {len(left) - MISSING_NOTES_SHOWN} more")
+    report.info(catalog.podcast.origin, f"{len(left)} episode(s) of the feed left out of the site "
+                "(the feed_blocked and feed_without_audio settings)", details)
+    gone = {id(e) for e, _ in left}
+    return Catalog(catalog.podcast, tuple(e for e in catalog.episodes if id(e) not in gone),
+                   catalog.virtues)
 
 
 def _join(feed: Feed, notes: list[ShowNote], report: Report) -> dict[str, ShowNote]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 import nh3
 
-from ..model import Catalog, Episode, Virtue
+from ..model import Catalog, Episode, Trailer, Virtue
 from . import rawhtml
 
 # Characters that start inline Markdown anywhere (all in Python-Markdown's ESCAPED_CHARS, plus '|'),
@@ -201,6 +201,17 @@ def relative_path(target: str, start_dir: str) -> str:
     return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
+def show_trailer(catalog: Catalog) -> tuple[Episode | None, Trailer | None]:
+    """The trailer the home page offers: the newest episode marked `trailer` that has audio, else
+    the newest podcast:trailer of the channel that is not for one season only, else the newest."""
+    for episode in catalog.episodes:  # newest first
+        if episode.feed.episode_type == "trailer" and episode.feed.enclosure:
+            return episode, None
+    trailers = sorted(catalog.podcast.trailers, key=lambda t: (t.season is None, t.published.timestamp() if t.published else float("-inf")),
+                      reverse=True)
+    return None, (trailers[0] if trailers else None)
+
+
 def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOptions) -> dict[str, str | bytes]:
     site = SiteFiles()
     virtues = {v.id: v for v in catalog.virtues}
@@ -222,8 +233,9 @@ def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOption
             templates[template] = env.get_template(template)
         site.add(path, templates[template].render(here=path, **common, **context))
 
+    trailer_episode, trailer = show_trailer(catalog)
     render("home.md.j2", "index.md", latest=catalog.episodes[: options.home_latest],
-           episode_count=len(catalog.episodes))
+           episode_count=len(catalog.episodes), trailer_episode=trailer_episode, trailer=trailer)
     for pager in paginate(catalog.episodes, options.episodes_per_page, "episodes/index.md", "episodes"):
         render("episodes.md.j2", pager.path, pager=pager, episode_count=len(catalog.episodes))
     for episode in catalog.episodes:

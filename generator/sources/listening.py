@@ -22,12 +22,12 @@ import re
 from dataclasses import dataclass
 
 import nh3
-from markdown.extensions.toc import slugify, slugify_unicode
 
 from ..errors import Report, shown
-from ..ingest.feed import plain_text
+from ..ingest.feed import REMOVED_WITH_CONTENT, plain_text
 from ..ingest.podcast_ns import parse_time
 from ..model import Chapter, Origin, Person
+from .slugs import slugify
 
 ROLES_SHOWN_FIRST = ("host", "co-host", "guest")
 
@@ -67,13 +67,13 @@ RESERVED_PERSON_IDS = frozenset({"index", "page"})
 def person_ids(names) -> dict[str, str]:
     """A page id (`people/<id>/`) per distinct name, in the order given (oldest episode first, so
     a show's new guests never move an existing page). Names that slug alike (`Ana Ruiz`,
-    `ana ruiz!`) get -2, -3, ...; accents are dropped, names in other scripts keep their letters."""
+    `ana ruiz!`) get -2, -3, ...; names in any script are transliterated (see slugs.py)."""
     ids: dict[str, str] = {}
     taken = set(RESERVED_PERSON_IDS)
     for name in names:
         if name in ids:
             continue
-        base = slugify(name, "-") or slugify_unicode(name, "-") or "person"  # Tomás -> tomas
+        base = slugify(name) or "person"  # Tomás -> tomas, 李雷 -> li-lei
         pid, n = base, 1
         while pid in taken:
             n += 1
@@ -234,7 +234,8 @@ def parse_transcript(data: bytes, kind: str, source: str, report: Report) -> Tra
         return None
     if kind == "html":
         return Transcript(source, html=nh3.clean(text, tags={"p", "br", "b", "strong", "em", "i",
-                                                              "cite", "span", "ul", "li"}).strip())
+                                                              "cite", "span", "ul", "li"},
+                                                 clean_content_tags=REMOVED_WITH_CONTENT).strip())
     if kind == "json":
         try:
             doc = json.loads(text)

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from ..errors import Report, shown
 from ..model import Origin, ShowNote, Virtue
 from . import listening
+from .slugs import MAX_WRITTEN_SLUG, SLUG, is_slug
 from .yamldoc import YamlProblem, compose_yaml, construct_yaml
 
 NOTE_KEYS = ("guid", "episode", "virtues", "slug", "description", "chapters", "people")
 VIRTUE_KEYS = ("title", "summary", "order")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Slugs that would be a folder's own page (episodes/index.md is the episode list).
 RESERVED_SLUGS = frozenset({"index"})
 _FENCE = re.compile(r"^---[ \t]*\r?\n", re.M)
@@ -130,6 +130,10 @@ def parse_note(text: str, path: str, report: Report) -> ShowNote | None:
         report.error(Origin(path, fm.lines["slug"]),
                      f"slug {shown(slug)} may only hold lower-case letters, digits and single hyphens "
                      "(e.g. slug: building-alliances)")
+    elif slug is not None and not is_slug(slug):
+        report.error(Origin(path, fm.lines["slug"]),
+                     f"slug {shown(slug)} is {len(slug)} characters long; a URL may have "
+                     f"{MAX_WRITTEN_SLUG} (shorten it)")
     elif slug in RESERVED_SLUGS:
         report.error(Origin(path, fm.lines["slug"]),
                      f"slug {slug!r} is the URL of the episode list (choose another, e.g. "
@@ -162,12 +166,16 @@ def parse_virtue(text: str, path: str, report: Report) -> Virtue | None:
     _unknown_keys(fm, VIRTUE_KEYS, path, report)
     virtue_id = path.rsplit("/", 1)[-1].removesuffix(".md")
     if virtue_id in RESERVED_SLUGS:
-        report.error(Origin(path), f"virtue file name {virtue_id!r} is the URL of the virtue list "
+        report.error(Origin(path), f"virtue file name {shown(virtue_id)} is the URL of the virtue list "
                                    "(rename the file)")
         return None
     if not SLUG.match(virtue_id):
-        report.error(Origin(path), f"virtue file name {virtue_id!r} must be lower-case letters, "
+        report.error(Origin(path), f"virtue file name {shown(virtue_id)} must be lower-case letters, "
                                    "digits and hyphens, as it becomes the URL (rename the file)")
+        return None
+    if not is_slug(virtue_id):
+        report.error(Origin(path), f"virtue file name {shown(virtue_id)} is {len(virtue_id)} "
+                                   f"characters long; a URL may have {MAX_WRITTEN_SLUG} (rename the file)")
         return None
     title = _string(fm, "title", path, report)
     if not title:

@@ -23,7 +23,8 @@ import yaml
 
 from ..errors import Report, shown
 from ..model import Episode, Origin, chronological
-from .notes import RESERVED_SLUGS, SLUG
+from .notes import RESERVED_SLUGS
+from .slugs import MAX_WRITTEN_SLUG, SLUG, is_slug
 from .yamldoc import YamlProblem, compose_yaml
 
 # A pin file is written by `podsite pin`: about 100 bytes an episode, so this holds 80,000 episodes.
@@ -100,6 +101,9 @@ def parse_pins(text: str, path: str, report: Report) -> Pins:
             if not SLUG.match(slug):
                 report.error(Origin(path, at), f"{shown(slug or slug_node.tag)} is not a slug "
                                                f"(use {SLUG_RULE})")
+            elif not is_slug(slug):
+                report.error(Origin(path, at), f"slug {shown(slug)} is {len(slug)} characters long; "
+                                               f"a URL may have {MAX_WRITTEN_SLUG} (shorten it)")
             elif slug in RESERVED_SLUGS:
                 report.error(Origin(path, at), f"slug {shown(slug)} is the URL of the episode list "
                                                "(choose another)")
@@ -138,11 +142,24 @@ def dump_pins(entries: tuple[Pin, ...]) -> str:
     lines = [HEADER]
     for pin in entries:
         guid = _scalar(pin.guid)
-        if len(pin.slugs) == 1:
-            lines.append(f"{guid}: {pin.slugs[0]}\n")
-        else:
-            lines.append(f"{guid}: [{', '.join(pin.slugs)}]\n")
+        slugs = pin.slugs[0] if len(pin.slugs) == 1 else f"[{', '.join(pin.slugs)}]"
+        # YAML reads a key of more than 1024 characters only after an explicit `? `
+        lines.append(f"{guid}: {slugs}\n" if len(guid) < 1000 else f"? {guid}\n: {slugs}\n")
     return "".join(lines)
+
+
+def misread_pins(entries: tuple[Pin, ...], text: str, path: str) -> list[str]:
+    """What goes wrong when `text`, the pin file written for `entries`, is read back: the problems
+    the next build would report, or the entries it would read differently (none: safe to write)."""
+    report = Report()
+    parsed = parse_pins(text, path, report)
+    wrong = [str(p) for p in report.errors]
+    if not wrong:
+        read = {pin.guid: pin.slugs for pin in parsed.entries}
+        wrong = [f"{shown(pin.guid)}: {', '.join(pin.slugs)} would read back as "
+                 f"{', '.join(read.get(pin.guid, ())) or 'nothing'}"
+                 for pin in entries if read.get(pin.guid) != pin.slugs]
+    return wrong
 
 
 def _scalar(text: str) -> str:
@@ -150,9 +167,17 @@ def _scalar(text: str) -> str:
     plain = yaml.safe_dump(text, default_style=None, width=10_000).rstrip("\n")
     if plain.endswith("\n..."):
         plain = plain[: -len("\n...")]
-    if "\n" in plain or yaml.safe_load(f"{plain}: x") != {text: "x"}:
+    if "\n" in plain or not _reads_back(plain, text):
         plain = yaml.safe_dump(text, default_style='"', width=10_000).rstrip("\n")
     return plain
+
+
+def _reads_back(key: str, text: str) -> bool:
+    entry = f"{key}: x" if len(key) < 1000 else f"? {key}\n: x"
+    try:
+        return yaml.safe_load(entry) == {text: "x"}
+    except yaml.YAMLError:
+        return False
 
 
 def redirect_targets(episodes: tuple[Episode, ...]) -> dict[str, str]:

@@ -29,13 +29,13 @@ so changing one loses what listeners typed into it: pin them with `id` before re
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
 
 from ..errors import Report, shown
 from ..model import Origin
+from . import slugs
 from .yamldoc import YamlProblem, compose_yaml
 
 WORKSHEET_KEYS = ("title", "introduction", "pages", "sections")
@@ -45,7 +45,7 @@ FIELD_KEYS = {"line": ("id",), "lines": ("id", "rows"), "tick": ("id",), "table"
 COLUMN_KINDS = ("text", "tick")
 MAX_ROWS = 30
 MAX_PAGES = 20
-ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID = slugs.SLUG
 SEPARATOR = "--"  # between the ids in a form field's name: ids never hold two hyphens in a row
 
 
@@ -118,8 +118,9 @@ class Worksheet:
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """A field's id from its label: the one slug function, splitting words at punctuation as
+    worksheet ids always have (an id that changes loses what listeners typed)."""
+    return slugs.slugify(text, split_punctuation=True)
 
 
 def paragraphs(text: str) -> tuple[str, ...]:
@@ -187,7 +188,7 @@ class _Reader:
         if "id" in items:
             key_node, node = items["id"]
             value = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
-            if not ID.match(value):
+            if not slugs.is_slug(value):
                 self.error(key_node, f"id of {what} must be lower-case letters, digits and single "
                                      f"hyphens, not {_describe(node)} (e.g. id: {slugify(value) or slugify(fallback) or 'notes'})")
             return value

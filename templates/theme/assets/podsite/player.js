@@ -23,6 +23,7 @@
   try { store = window.localStorage; store.getItem("podsite:now"); } catch (e) { store = null; }
   var current = null; // {src, title, page}
   var lastSaved = 0;
+  var stopAt = null; // end of the clip being played (a soundbite, or #t=start,end), in seconds
 
   function get(key) { try { return store ? store.getItem(key) : null; } catch (e) { return null; } }
   function set(key, value) { try { if (store) store.setItem(key, value); } catch (e) { /* full */ } }
@@ -132,6 +133,13 @@
         });
       }
     }
+    var formats = document.querySelector("[data-podsite-format]");
+    if (formats && !formats.hasAttribute("data-podsite-bound")) {
+      formats.setAttribute("data-podsite-bound", "");
+      formats.closest(".podsite-format-choice").hidden = false;
+      formats.addEventListener("change", function () { chooseFormat(formats); });
+    }
+    fromHash(false);
     var finder = document.querySelector("[data-podsite-find]");
     if (finder && !finder.hasAttribute("data-podsite-bound")) {
       finder.setAttribute("data-podsite-bound", "");
@@ -139,6 +147,50 @@
       finder.addEventListener("input", function () { find(finder.value); });
     }
     render();
+  }
+
+  // Another format of the episode (podcast:alternateEnclosure): the page's episode gets the new
+  // source; if it is the one playing, the player switches to it at the same time.
+  function chooseFormat(select) {
+    var block = document.querySelector("[data-podsite-episode]");
+    if (!block) return;
+    var old = block.getAttribute("data-src"), src = select.value;
+    if (!src || src === old) return;
+    block.setAttribute("data-src", src);
+    var inline = block.querySelector("audio");
+    if (inline) inline.setAttribute("src", src);
+    if (current && current.src === old) {
+      var at = audio.currentTime, wasPlaying = !audio.paused;
+      savePosition(true);
+      current = null;
+      load(episodeOf(block), at);
+      if (wasPlaying) play();
+    }
+  }
+
+  // A link to a moment or a clip of the episode on this page: #t=12:40 or #t=12:40,13:10
+  // (seconds or clock times). The player opens there, paused, and stops at the end of a clip.
+  var hashDone = null;
+  function fromHash(force) {
+    var match = /^#t=([\d:.]+)(?:,([\d:.]+))?$/.exec(location.hash);
+    if (!match || (!force && hashDone === location.href)) return;
+    hashDone = location.href;
+    var episode = pageEpisode(null);
+    var start = seconds(match[1]), end = match[2] ? seconds(match[2]) : null;
+    if (!episode || start === null) return;
+    stopAt = end !== null && end > start ? end : null;
+    load(episode, start);
+    if (force) play();
+  }
+
+  function seconds(text) {
+    var parts = text.split(":"), total = 0;
+    for (var i = 0; i < parts.length; i++) {
+      var n = parseFloat(parts[i]);
+      if (!isFinite(n) || n < 0) return null;
+      total = total * 60 + n;
+    }
+    return total;
   }
 
   function find(text) {
@@ -158,6 +210,7 @@
     var target = event.target.closest ? event.target : event.target.parentElement;
     var playButton = target && target.closest("[data-podsite-play]");
     if (playButton) {
+      stopAt = null;
       var episode = pageEpisode(playButton);
       if (current && current.src === episode.src && !audio.paused) { audio.pause(); return; }
       load(episode, null);
@@ -169,8 +222,18 @@
       var own = pageEpisode(seek);
       if (!own) return;
       event.preventDefault();
+      var end = parseFloat(seek.getAttribute("data-podsite-end"));
+      stopAt = isFinite(end) ? end : null;
       load(own, parseFloat(seek.getAttribute("data-podsite-seek")) || 0);
       play();
+      return;
+    }
+    var share = target && target.closest("[data-podsite-share]");
+    if (share) {
+      // A clip's link: the page's own URL with #t=start,end; queue the clip like an opened link.
+      event.preventDefault();
+      history.replaceState(history.state, "", share.getAttribute("href"));
+      fromHash(true);
     }
   });
 
@@ -183,7 +246,7 @@
       audio.currentTime = Math.min(end, Math.max(0, audio.currentTime + by));
     });
   }
-  position.addEventListener("input", function () { audio.currentTime = parseFloat(position.value) || 0; });
+  position.addEventListener("input", function () { stopAt = null; audio.currentTime = parseFloat(position.value) || 0; });
   speed.addEventListener("change", function () {
     audio.playbackRate = parseFloat(speed.value) || 1;
     set("podsite:speed", speed.value);
@@ -202,7 +265,10 @@
   ["play", "pause", "durationchange", "loadedmetadata", "seeked", "ratechange"].forEach(function (name) {
     audio.addEventListener(name, function () { savePosition(true); render(); });
   });
-  audio.addEventListener("timeupdate", function () { savePosition(false); render(); });
+  audio.addEventListener("timeupdate", function () {
+    if (stopAt !== null && audio.currentTime >= stopAt) { stopAt = null; audio.pause(); }
+    savePosition(false); render();
+  });
   audio.addEventListener("ended", function () { if (current) drop("podsite:position:" + current.src); render(); });
   window.addEventListener("pagehide", function () { savePosition(true); });
 
