@@ -93,7 +93,7 @@ def test_a_template_mistake_names_the_template_line(built):
     result = mkdocs(built, "build")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert ("templates/episode.md.j2:22: template error: 'generator.model.Episode object' has no "
+    assert ("templates/episode.md.j2:23: template error: 'generator.model.Episode object' has no "
             "attribute 'titel' (fix the template, or restore it from git)") in result.stderr
     assert (built / "site/index.html").exists()
 
