@@ -44,6 +44,7 @@ class Settings:
     episodes_per_page: int = 20
     home_latest: int = 5
     notes_missing: Severity = Severity.WARNING
+    notes_html: str = "trusted"  # or "sanitize": see site/notes_html.py
     worksheet_dir: str = "content/worksheets"
     worksheet_pdf: bool = True
     urls_file: str = "content/urls.yml"  # pinned episode URLs; absent = none pinned
@@ -168,7 +169,8 @@ def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
     listening_pages.install(env, infos, settings.subscribe, settings.directory_urls)
     try:
         pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest,
-                                                                settings.directory_urls))
+                                                                settings.directory_urls,
+                                                                settings.notes_html == "sanitize"))
         pages.update(listening_pages.render_listener_pages(catalog, infos, env,
                                                         settings.episodes_per_page))
         pages.update(worksheet_pages.render_worksheets(sheets, catalog, env, links, report))

@@ -80,6 +80,11 @@ class PodsiteConfig(base.Config):
     """How to report feed episodes that have no show notes: `warn` (fails `--strict` builds)
     or `info` (listed, never fails a build)."""
 
+    notes_html = c.Choice(("trusted", "sanitize"), default="trusted")
+    """HTML in show notes and virtue texts: `trusted` reaches the page as written (`<script>`
+    too); `sanitize` allow-lists it like feed descriptions, with YouTube, Vimeo, Spotify,
+    SoundCloud and Apple embeds (for shows that build pull requests from guests; MkDocs only)."""
+
     virtues_dir = c.Type(str, default="content/virtues")
     """Folder of virtue pages: `<id>.md` with a `title` in the front matter."""
 
@@ -144,6 +149,7 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         feed_offline=plugin_config.feed_offline or _env_flag("PODCAST_OFFLINE"),
         feed_force=plugin_config.feed_force or _env_flag("PODCAST_FEED_FORCE"),
         notes_dir=plugin_config.notes_dir,
+        notes_html=plugin_config.notes_html,
         virtues_dir=plugin_config.virtues_dir,
         templates_dir=plugin_config.templates_dir,
         episodes_per_page=plugin_config.episodes_per_page,

@@ -207,6 +207,7 @@ class FeedEpisode:
 
     guid: str
     title: str
+    # aware, in the feed's own UTC offset (the host's day); compares and sorts by the instant
     published: dt.datetime | None = None
     enclosure: Enclosure | None = None
     duration: int | None = None  # seconds

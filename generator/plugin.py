@@ -25,7 +25,7 @@ from mkdocs.utils import CountHandler
 from .build import generate
 from .config import PodsiteConfig, settings_from
 from .errors import PodsiteError, Severity
-from .site import export, nav, rawhtml, search_index, writer
+from .site import export, nav, notes_html, rawhtml, search_index, writer
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many
@@ -136,6 +136,8 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
 
     @event_priority(100)  # first, so other plugins' on_page_content see the finished HTML
     def on_page_content(self, html: str, *, page, config, files) -> str:
+        if self.config.enabled and self.settings.notes_html == "sanitize" and page.file.src_uri in self.pages:
+            html = notes_html.sanitize_page(html)  # before the blocks: none of them is a note's
         blocks = self.blocks.get(page.file.src_uri)
         if not blocks:
             return html

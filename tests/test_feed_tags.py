@@ -39,9 +39,9 @@ def site(tmp_path) -> dict:
 
 def test_trailers_and_bonus_episodes_are_marked_in_lists_and_on_their_page(site):
     for listing in (site["index.md"], site["episodes/index.md"]):
-        assert "<small>Bonus · 29 April 2026</small>" in listing
-        assert "<small>Trailer · 1 April 2026</small>" in listing
-    assert '<p class="podsite-facts">Bonus · 29 April 2026</p>' in site["episodes/a-bonus.md"]
+        assert '<small>Bonus · <time datetime="2026-04-29T06:00:00+00:00">29 April 2026</time></small>' in listing
+        assert '<small>Trailer · <time datetime="2026-04-01T06:00:00+00:00">1 April 2026</time></small>' in listing
+    assert '<p class="podsite-facts">Bonus · <time datetime="2026-04-29T06:00:00+00:00">29 April 2026</time></p>' in site["episodes/a-bonus.md"]
     # the home page offers the trailer, playable in the site player
     home = site["index.md"]
     trailer = home[home.index("## Trailer"):home.index("## Support the show")]
@@ -50,7 +50,7 @@ def test_trailers_and_bonus_episodes_are_marked_in_lists_and_on_their_page(site)
 
 def test_explicit_is_marked_where_the_episode_is_listed_and_played(site):
     page = site["episodes/the-main-episode.md"]
-    assert re.search(r'<p class="podsite-facts">[^<]*· Explicit</p>', page)
+    assert re.search(r'<p class="podsite-facts">.*· Explicit</p>', page)
     assert "Explicit" in site["index.md"].split("the-main-episode/")[1].split("</li>")[0]
     assert "Explicit" not in site["episodes/a-bonus.md"]  # the channel says false
 

@@ -36,6 +36,11 @@ def export_site(settings: Settings, out: Path, strict: bool = False, docs: Path 
     layout = _check_layout(settings, out, shown)
     if layout:
         return Outcome(tuple(layout), None)
+    if settings.notes_html == "sanitize":
+        return Outcome((Problem(Severity.ERROR, Origin(config_file), (
+            "notes_html: sanitize works in MkDocs builds only: podsite generate hands the notes' "
+            "Markdown to another builder, which podsite cannot sanitise (build with mkdocs, or set "
+            "notes_html: trusted)")),), None)
     try:
         pages, report = generate(settings)
     except PodsiteError as exc:

@@ -24,7 +24,6 @@ Rules a maintainer can rely on:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import html
@@ -38,7 +37,7 @@ import nh3
 
 from ..errors import Report, shown
 from ..model import Enclosure, Feed, FeedEpisode, Origin, Podcast
-from . import descriptions, feed_tags, podcast_ns, xmlprep
+from . import dates, descriptions, feed_tags, podcast_ns, xmlprep
 
 # --- sanitising -----------------------------------------------------------------------------------
 
@@ -118,13 +117,15 @@ def parse_int(value) -> int | None:
     return number if number >= 0 else None
 
 
-def _datetime(parsed) -> dt.datetime | None:
-    if not parsed:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.timezone.utc)
-    except (OverflowError, ValueError, OSError):
-        return None
+def _published(entry) -> dt.datetime | None:
+    """pubDate (or Atom published, dcterms:issued), else dc:date (or Atom updated), in the date's
+    own UTC offset: dates.py."""
+    for key in ("published", "updated"):
+        # dict.get: the raw keys, without feedparser's deprecated updated->published alias (it warns)
+        found = dates.published(dict.get(entry, f"{key}_parsed"), dict.get(entry, key))
+        if found is not None:
+            return found
+    return None
 
 
 _ITEM_START = re.compile(rb"<(?:item|entry)[\s>/]")
@@ -205,7 +206,7 @@ EPISODE_FIELDS = {
     # field of FeedEpisode: how to read it from a feedparser entry
     "title": _text("title"),
     # dict.get: the raw keys, without feedparser's deprecated updated->published alias (it warns)
-    "published": lambda e, b: _datetime(dict.get(e, "published_parsed") or dict.get(e, "updated_parsed")),
+    "published": lambda e, b: _published(e),
     "enclosure": _enclosure,
     "duration": lambda e, b: parse_duration(e.get("itunes_duration")),
     "number": lambda e, b: parse_int(e.get("itunes_episode")),
@@ -242,7 +243,8 @@ def _episode_id(entry, fields: dict) -> str:
         return fields["enclosure"].url
     if fields["link"]:
         return fields["link"]
-    published = fields["published"].isoformat() if fields["published"] else ""
+    # in UTC, as before dates kept their offset: a derived id must never change
+    published = fields["published"].astimezone(dt.timezone.utc).isoformat() if fields["published"] else ""
     digest = hashlib.sha1(f"{fields['title']}\n{published}".encode()).hexdigest()[:12]
     return f"untitled-{digest}"
 

@@ -196,7 +196,7 @@ def jsonld_episode(episode: Episode, podcast: Podcast) -> str:
     data = {"@context": "https://schema.org", "@type": "PodcastEpisode", "name": episode.title,
             "partOfSeries": series}
     if feed.published:
-        data["datePublished"] = feed.published.date().isoformat()
+        data["datePublished"] = feed.published.isoformat()  # the instant, in the feed's offset
     if feed.number is not None:
         data["episodeNumber"] = feed.number
     if feed.season is not None:

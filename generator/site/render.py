@@ -20,7 +20,7 @@ import jinja2
 import nh3
 
 from ..model import Catalog, Episode, Trailer, Virtue
-from . import rawhtml
+from . import notes_html, rawhtml
 
 # Characters that start inline Markdown anywhere (all in Python-Markdown's ESCAPED_CHARS, plus '|'),
 # and the block markers that only matter at the start of a line.
@@ -75,7 +75,16 @@ def duration(seconds: int | None) -> str:
 
 
 def long_date(value) -> str:
+    """The day as the host published it: `value` keeps the feed's own UTC offset (ingest/dates.py)."""
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def time_tag(value) -> str:
+    """`<time>` with the host's day for the listener and the exact instant (with its offset) for
+    machines; "" without a date."""
+    if not value:
+        return ""
+    return f'<time datetime="{attr(value.isoformat())}">{attr(long_date(value))}</time>'
 
 
 class PathError(ValueError):
@@ -134,6 +143,7 @@ class RenderOptions:
     episodes_per_page: int = 20
     home_latest: int = 5
     directory_urls: bool = True
+    sanitize_notes: bool = False  # mark notes for notes_html.sanitize_page
 
 
 def episode_path(episode: Episode) -> str:
@@ -157,7 +167,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.install_null_translations(newstyle=True)  # English until a catalog is installed
     env.filters.update(md=md_text, attr=attr, meta=meta, duration=duration,
-                       long_date=long_date, summary=plain_summary, html_block=rawhtml.mark)
+                       long_date=long_date, time_tag=time_tag, summary=plain_summary,
+                       html_block=rawhtml.mark)
     env.globals.update(episode_path=episode_path, virtue_path=virtue_path)
     env.globals["link"] = _link
     env.globals["worksheets"] = {}  # virtue id -> worksheet_pages.SheetLinks, set by build_site
@@ -221,7 +232,8 @@ def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOption
 
     @jinja2.pass_context
     def body(context, text: str, source: str) -> str:
-        return rewrite_links(text, source, context["here"], targets)
+        text = rewrite_links(text, source, context["here"], targets)
+        return notes_html.mark_notes(text) if options.sanitize_notes else text
 
     env = env.overlay()
     env.globals["body"] = body
