@@ -174,8 +174,8 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if not self.config.search:
             return
         shown = os.path.relpath(shown)
+        cache = self.settings.root / self.settings.cache_dir / "search" if self.settings.cache_dir else None
         try:
-            cache = self.settings.root / self.settings.cache_dir / "search" if self.settings.cache_dir else None
             stats = search_index.write_search_index(Path(site_dir), shown + "/", cache)
         except PodsiteError as exc:
             self._abort(config, [str(p) for p in exc.problems])
