@@ -14,6 +14,7 @@ import re
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -52,11 +53,13 @@ class Settings:
     cache_dir: str = ".cache/podsite"  # parsed feed, whole site, PDFs; relative to root; "" = none
     feed_cache_dir: str = ".cache/podsite/feeds"
     feed_timeout: float = 10.0
+    feed_deadline: float = 120.0  # seconds one whole download may take
     feed_max_bytes: int = 50 * 1024 * 1024
     feed_shrink_threshold: float = 0.5
     feed_offline: bool = False
     feed_force: bool = False
     listen_fetch: bool = True  # download the chapter and transcript files the feed names
+    fetch_allow_hosts: tuple[str, ...] = ()  # private/loopback hosts a feed may name (guard.py)
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
     feed_blocked: str = "hide"  # items with itunes:block / podcast:block yes: "hide" or "show"
     feed_without_audio: str = "show"  # items without a playable enclosure: "show" or "hide"
@@ -66,16 +69,25 @@ _CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)>\s*(?:<!--.*?-->\s*)*\Z"
 
 
 def _episode_counter(settings: Settings):
-    """Counts the episodes in a downloaded feed (None: not a complete, readable feed). The parse
-    goes through the parsed-feed cache, so the build that follows does not parse it again."""
+    """Counts the episodes in a downloaded feed, or says why it is not a complete, usable feed.
+    The parse goes through the parsed-feed cache, so the build that follows does not parse it
+    again."""
     cache_dir = _parsed_cache(settings)
 
-    def count(body: bytes, base_url: str) -> int | None:
+    def count(body: bytes, base_url: str) -> int | str:
+        if not body.strip():
+            return "it is empty (0 bytes of feed)"
         if not _CLOSED.search(body[-4096:]):
-            return None  # cut off: the root element never closes
+            return "it ends before the feed does (cut off, or not RSS/Atom)"
         scratch = Report()
         feed = parse_feed_cached(body, settings.feed, scratch, cache_dir, base_url)
-        return len(feed.episodes) if feed is not None and not scratch.errors else None
+        if scratch.errors:
+            first = scratch.errors[0]
+            line = f"line {first.origin.line}: " if first.origin.line else ""
+            more = len(scratch.errors) - 1
+            return line + first.message + (f" (and {more} more problem{'s' if more > 1 else ''})"
+                                           if more else "")
+        return len(feed.episodes) if feed is not None else "not a readable RSS or Atom feed"
     return count
 
 
@@ -89,11 +101,28 @@ def load_feed(settings: Settings) -> tuple[download.FetchResult, str]:
     if not download.is_url(settings.feed):
         feed_bytes, shown = files.load_feed_file(settings.feed, settings.root)
         return download.FetchResult(feed_bytes, "", (), True), shown
+    return download.fetch_feed(settings.feed, settings.root / settings.feed_cache_dir,
+                               feed_options(settings), _episode_counter(settings),
+                               stage=True), settings.feed
+
+
+def feed_options(settings: Settings, **changes) -> download.FetchOptions:
+    """How the feed is downloaded. The maintainer's own `feed_url` may be on any host (a
+    private one too); a redirect from it to another private host is refused (guard.py)."""
+    own_host = urlsplit(settings.feed).hostname or ""
     options = download.FetchOptions(settings.feed_timeout, settings.feed_max_bytes,
-                                 settings.feed_shrink_threshold, settings.feed_offline,
-                                 settings.feed_force)
-    return download.fetch_feed(settings.feed, settings.root / settings.feed_cache_dir, options,
-                            _episode_counter(settings)), settings.feed
+                                    settings.feed_shrink_threshold, settings.feed_offline,
+                                    settings.feed_force, deadline=settings.feed_deadline,
+                                    allow_hosts=(*settings.fetch_allow_hosts, own_host))
+    return replace(options, **changes)
+
+
+def keep_feed(settings: Settings, sources: files.Sources) -> None:
+    """After a build succeeded: the feed it was built from becomes the last good copy (a
+    download waits as the pending copy until then; see download.py)."""
+    if download.is_url(settings.feed) and sources.feed_bytes is not None:
+        download.FeedCache(settings.root / settings.feed_cache_dir, settings.feed).keep(
+            sources.feed_bytes)
 
 
 def load_sources(settings: Settings) -> files.Sources:
@@ -125,7 +154,8 @@ def load_listener(sources: files.Sources, settings: Settings) -> ListenerFiles:
     if feed is None:
         return ListenerFiles(local)
     fetched = attachments.fetch_attachments(feed, attachments_dir(settings), settings.feed_offline,
-                                            settings.feed_timeout)
+                                            settings.feed_timeout, deadline=settings.feed_deadline,
+                                            allow_hosts=settings.fetch_allow_hosts)
     return replace(fetched, local=local)
 
 

@@ -23,6 +23,17 @@ class PositiveInt(c.Type):
         return value
 
 
+class PositiveNumber(c.Type):
+    def __init__(self, default: float):
+        super().__init__((int, float), default=default)
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if isinstance(value, bool) or value <= 0:
+            raise base.ValidationError(f"must be a number of seconds above 0, not {value!r}")
+        return value
+
+
 class SubscribeLinks(c.Type):
     """`name: URL` pairs; every URL must be http(s)."""
 
@@ -51,6 +62,10 @@ class PodsiteConfig(base.Config):
 
     feed_timeout = c.Type((int, float), default=10)
     """Seconds to wait for the feed's server to connect and to send each part of the feed."""
+
+    feed_deadline = PositiveNumber(default=120)
+    """Seconds one download (the feed, a chapter or transcript file) may take in all; a server
+    that sends a byte every few seconds is given up on then, as on any failed download."""
 
     feed_max_bytes = PositiveInt(default=50 * 1024 * 1024)
     """Largest feed accepted, after decompression, in bytes."""
@@ -121,6 +136,12 @@ class PodsiteConfig(base.Config):
     links to, at build time, keeping the last good copy beside the feed's; listeners' browsers
     never fetch them from a third party. `false` uses only files beside the show notes."""
 
+    fetch_allow_hosts = c.ListOfItems(c.Type(str), default=[])
+    """Hosts a feed may make the build download from although they are loopback, private,
+    link-local or cloud-metadata addresses (refused by default, also after DNS and redirects):
+    names, addresses or networks, e.g. `[127.0.0.1, podcasts.lan, 10.1.0.0/16]`. Your own
+    `feed_url` may be on any host without this."""
+
     search = c.Type(bool, default=True)
     """Site search over every page, transcripts included, with Pagefind: the build indexes the
     finished site into `pagefind/` and the header's search box queries it, fetching only the
@@ -144,6 +165,8 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         feed=os.environ.get(ENV_FEED) or plugin_config.feed_url,
         feed_cache_dir=plugin_config.feed_cache_dir,
         feed_timeout=float(plugin_config.feed_timeout),
+        feed_deadline=float(plugin_config.feed_deadline),
+        fetch_allow_hosts=tuple(plugin_config.fetch_allow_hosts),
         feed_max_bytes=plugin_config.feed_max_bytes,
         feed_shrink_threshold=float(plugin_config.feed_shrink_threshold),
         feed_offline=plugin_config.feed_offline or _env_flag("PODCAST_OFFLINE"),

@@ -8,6 +8,7 @@
 - on_page_content: put those blocks back into the page's HTML.
 - on_post_build: index the finished site for search (Pagefind, site/search_index.py), then swap
   the staging folder into place; an indexer failure stops the build with the old site in place.
+  Only then does a newly downloaded feed become the last good copy (`build.keep_feed`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from .build import generate
+from .build import build_from, keep_feed, load_sources
 from .config import PodsiteConfig, settings_from
 from .errors import PodsiteError, Severity
 from .site import export, nav, notes_html, rawhtml, search_index, writer
@@ -38,6 +39,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.pages: dict[str, str | bytes] = {}
+        self.sources = None  # what this build was made from (build.keep_feed after success)
         self.blocks: dict[str, list[str]] = {}  # page path -> its raw HTML blocks (rawhtml.py)
         self.nonce = ""
         self.unplaced = 0  # pages whose raw HTML blocks did not all reach the page
@@ -78,8 +80,10 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def on_pre_build(self, *, config) -> None:
         if not self.config.enabled:
             return
+        self.sources = None
         try:
-            pages, report = generate(self.settings)
+            sources = load_sources(self.settings)
+            pages, report = build_from(sources, self.settings)
         except PodsiteError as exc:
             self._abort(config, [str(p) for p in exc.problems])
         for problem in report.problems:
@@ -92,7 +96,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if config.strict and report.warnings:
             self._abort(config, [f"{len(report.warnings)} content warning(s) in strict mode "
                                  "(fix them, or build without --strict)"])
-        self.pages = pages
+        self.pages, self.sources = pages, sources
 
     def _abort(self, config, lines: list[str]):
         self._discard_staging(config)
@@ -158,6 +162,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             return
         if self.final_site_dir is None:  # mkdocs serve: its own folder, no swap
             self._index(config, config.site_dir, config.site_dir)
+            self._keep_feed()
             return
         staging, final = config.site_dir, self.final_site_dir
         if self.warnings is not None and self.warnings.get_counts():
@@ -167,6 +172,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self._index(config, staging, final)  # while config.site_dir is the staging folder: a failure drops it
         config.site_dir = final  # gh-deploy publishes config.site_dir after the build
         writer.swap_in(staging, final)
+        self._keep_feed()
         log.info(f"site written to {os.path.relpath(final)}/")
 
     def _index(self, config, site_dir: str, shown: str) -> None:
@@ -184,6 +190,10 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
                         "search indexed every page whole, 404 and redirects included (the theme "
                         "override templates/theme/main.html marks each page's content)")
         log.info(str(stats))
+
+    def _keep_feed(self) -> None:
+        if self.config.enabled and self.sources is not None:
+            keep_feed(self.settings, self.sources)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.final_site_dir is not None:

@@ -69,7 +69,7 @@ def test_settings_show_blocked_episodes_or_hide_those_without_audio(tmp_path):
     left = [p for p in report.problems if "left out of the site" in p.message]
     assert [str(p) for p in left] == [
         "content/feed.xml: 1 episode(s) of the feed left out of the site (the feed_blocked and "
-        "feed_without_audio settings)\n  - line 36: 'Text only' (no audio in the feed)"]
+        "feed_without_audio settings)\n  - line 37: 'Text only' (no audio in the feed)"]
 
 
 def test_support_links_on_the_home_page_and_the_episode_page(site):
@@ -98,6 +98,9 @@ def test_other_formats_can_be_chosen_and_video_plays_in_its_own_element(site):
     assert re.findall(r'<option value="([^"]+)"', chooser) == [
         "https://cast.example/ep2.mp3", "https://cast.example/ep2.opus"]
     assert "Small &amp; light · 48 kbps · 5.4 MB" in chooser
+    # other content (rel="...") is offered for download, not as a version of the same audio
+    assert '<a href="https://cast.example/ep2-commentary.mp3" type="audio/mpeg" download>Director&#x27;s ' \
+        'commentary · MP3 · 2.0 MB</a>' in page
     assert '<source src="https://cast.example/ep2-720.mp4" type="video/mp4">' in page
     assert '<abbr title="sri sha384-abc">' in page
     # the site player keeps the feed's audio; the video is not handed to it
@@ -173,3 +176,21 @@ def test_no_value_of_any_attribute_crashes_ingest_or_the_build(tmp_path, value):
     assert not report.errors
     pages, report = build(tmp_path, feed)
     assert pages and not report.errors, report.problems
+
+
+def test_one_mistake_in_every_item_is_one_warning_with_a_list():
+    items = "".join(f'<item><guid>{n}</guid><title>{n}</title><podcast:soundbite startTime="x" '
+                    f'duration="9"/></item>\n' for n in range(25))
+    feed = ('<?xml version="1.0"?>\n<rss version="2.0" xmlns:podcast="https://podcastindex.org/'
+            f'namespace/1.0"><channel><title>Many</title>\n{items}</channel></rss>')
+    report = Report()
+    parse_feed(feed.encode(), "many.xml", report)
+    [warning] = report.warnings
+    assert str(warning).splitlines()[:3] == [
+        "many.xml:3: 25 podcast:soundbite values could not be used and were dropped (ask the "
+        "feed's host to fix them):",
+        "  - line 3: startTime 'x' is not a number of seconds (0 or more) (soundbite dropped; "
+        "write e.g. startTime=\"73.0\")",
+        "  - line 4: startTime 'x' is not a number of seconds (0 or more) (soundbite dropped; "
+        "write e.g. startTime=\"73.0\")"]
+    assert str(warning).splitlines()[-1] == "  - ... and 5 more"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import mkdocs
 
-from generator.build import Settings, generate, load_sources
+from generator.build import Settings, generate, keep_feed, load_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "content/feed.xml").read_bytes()
@@ -158,9 +158,9 @@ def test_a_truncated_body_the_server_thinks_is_complete(server, tmp_path):
     server.routes["/feed"] = ok(SAMPLE[: len(SAMPLE) * 2 // 3])
     sources, notes = problems(tmp_path, f"{server.url}/feed")
     assert sources.feed_bytes is None  # not even a first download of a cut-off feed is trusted
-    assert notes == [f"error: {server.url}/feed: the download from {server.url}/feed is not a "
-                     "readable feed (truncated or not RSS/Atom), and there is no cached copy to "
-                     "fall back on (check the URL and the connection)"]
+    assert notes == [f"error: {server.url}/feed: the download from {server.url}/feed cannot be "
+                     "used: it ends before the feed does (cut off, or not RSS/Atom), and there is "
+                     "no cached copy to fall back on (check the URL and the connection)"]
 
 
 def test_redirects_are_followed_and_a_permanent_move_is_reported(server, tmp_path):
@@ -197,7 +197,44 @@ def test_an_empty_feed_after_a_full_one_is_not_trusted(server, tmp_path):
     server.routes["/feed"] = ok(EMPTY)
     sources, notes = problems(tmp_path, f"{server.url}/feed")
     assert sources.feed_bytes == SAMPLE
-    assert "is not a readable feed" in notes[0]  # no items: the feed is rejected outright
+    assert notes[0].startswith(  # an empty feed is a readable one: it says it has no episodes
+        f"warning: {server.url}/feed: the download from {server.url}/feed cannot be used: the feed "
+        "has no episodes (no <item> or <entry> elements; check that this is the podcast's full "
+        "feed, not an empty or paged one); using the last good copy from ")
+
+
+def _item_lines_of(*guids: bytes) -> dict:
+    """The lines of the sample feed's <item> tags that hold these guids (first, second)."""
+    lines = []
+    for guid in guids:
+        at = SAMPLE.index(guid)
+        lines.append(SAMPLE.count(b"\n", 0, SAMPLE.rindex(b"<item>", 0, at)) + 1)
+    return dict(zip(("first", "second"), sorted(lines)))
+
+
+@pytest.mark.parametrize("body, reason", [
+    (EMPTY, "the feed has no episodes (no <item> or <entry> elements; check that this is the "
+            "podcast's full feed, not an empty or paged one)"),
+    (EMPTY.replace(b"<channel>", b"<channel><title>Only a channel</title>"),
+     "the feed has no episodes (no <item> or <entry> elements; check that this is the "
+     "podcast's full feed, not an empty or paged one)"),
+    (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title></feed>',
+     "the feed has no episodes (no <item> or <entry> elements; check that this is the "
+     "podcast's full feed, not an empty or paged one)"),
+    (b"", "it is empty (0 bytes of feed)"),
+    (SAMPLE.replace(b"<guid isPermaLink=\"false\">sbs-2026-002</guid>",
+                    b"<guid isPermaLink=\"false\">sbs-2026-001</guid>"),
+     "line {second}: guid 'sbs-2026-001' is used by two items (lines {first} and {second}; each "
+     "episode needs its own guid)".format(**_item_lines_of(b"sbs-2026-002", b"sbs-2026-001"))),
+], ids=["rss-no-items", "rss-channel-only", "atom-no-entries", "zero-bytes", "duplicate-guid"])
+def test_a_first_download_that_cannot_be_used_says_why(server, tmp_path, body, reason):
+    # readable but unusable feeds are not "truncated or not RSS/Atom": the message says what is wrong
+    server.routes["/feed"] = ok(body)
+    sources, notes = problems(tmp_path, f"{server.url}/feed")
+    assert sources.feed_bytes is None
+    assert notes == [f"error: {server.url}/feed: the download from {server.url}/feed cannot be "
+                     f"used: {reason}, and there is no cached copy to fall back on (check the URL "
+                     "and the connection)"]
 
 
 def test_a_shrunken_feed_is_not_trusted_unless_forced(server, tmp_path):
@@ -211,8 +248,12 @@ def test_a_shrunken_feed_is_not_trusted_unless_forced(server, tmp_path):
             "PODCAST_FEED_FORCE=1 or feed_force: true); using the last good copy") in notes[0]
     forced, notes = problems(tmp_path, f"{server.url}/feed", feed_force=True)
     assert forced.feed_bytes == ONE_ITEM and notes == []
-    after, _ = problems(tmp_path, f"{server.url}/feed")  # the forced copy is the new last good one
-    assert after.feed_bytes == ONE_ITEM
+    # no build from it succeeded yet: the last good copy, and the guard's baseline, stay
+    after, notes = problems(tmp_path, f"{server.url}/feed")
+    assert after.feed_bytes == SAMPLE and "against 9 in the last good copy" in notes[0]
+    keep_feed(settings_for(tmp_path, f"{server.url}/feed"), forced)  # a build from it succeeded
+    after, notes = problems(tmp_path, f"{server.url}/feed")
+    assert after.feed_bytes == ONE_ITEM and notes == []
 
 
 def test_offline_uses_the_cache_without_touching_the_network(server, tmp_path):
@@ -252,3 +293,35 @@ def test_mkdocs_build_with_a_feed_url_warns_and_keeps_every_episode(server, proj
     assert (project / ".cache/podsite/feeds").is_dir()
     # strict builds refuse to publish from a stale copy
     assert mkdocs(project, "build", "--strict", env={"PODCAST_FEED": f"{server.url}/feed"}).returncode == 1
+
+
+def test_a_forced_download_replaces_the_last_good_copy_only_after_its_build_succeeded(server, project):
+    url = f"{server.url}/feed"
+    cache = project / ".cache/podsite/feeds"
+    env = {"PODCAST_FEED": url}
+    server.routes["/feed"] = ok()
+    assert mkdocs(project, "build", env=env).returncode == 0
+
+    # the feed lost 8 episodes; forced, the build fails (their notes name episodes not in it)
+    server.routes["/feed"] = ok(ONE_ITEM)
+    failed = mkdocs(project, "build", env={**env, "PODCAST_FEED_FORCE": "1"})
+    assert failed.returncode == 1 and "no episode in the feed has guid" in failed.stderr
+    [kept] = [p for p in cache.rglob("feed.xml") if (p.parent / "meta.json").read_text().count(url)]
+    assert kept.read_bytes() == SAMPLE and '"episodes": 9' in (kept.parent / "meta.json").read_text()
+
+    # so the next, unforced build still guards against the shrink and builds every episode
+    guarded = mkdocs(project, "build", env=env)
+    assert guarded.returncode == 0, guarded.stderr
+    assert "the feed now lists 1 episodes against 9 in the last good copy" in guarded.stderr
+    assert len(list((project / "site/episodes").glob("*/index.html"))) == 9
+
+    # once the notes agree and a forced build succeeds, that feed is the last good copy
+    for note in (project / "content/episodes").glob("*.md"):
+        if "sbs-2026-009" not in note.read_text(encoding="utf-8"):
+            note.unlink()
+    (project / "content/urls.yml").unlink()
+    forced = mkdocs(project, "build", env={**env, "PODCAST_FEED_FORCE": "1"})
+    assert forced.returncode == 0, forced.stderr
+    assert kept.read_bytes() == ONE_ITEM and not list(cache.rglob("pending.xml"))
+    after = mkdocs(project, "build", env=env)
+    assert after.returncode == 0 and "last good copy" not in after.stderr

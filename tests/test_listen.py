@@ -157,6 +157,9 @@ class _Quiet(SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+LOCAL = ("127.0.0.1",)  # fetch_allow_hosts: the test server is on loopback, which guard.py refuses
+
+
 @pytest.fixture
 def server(tmp_path):
     files = tmp_path / "www"
@@ -178,7 +181,7 @@ def _project(tmp_path: Path, feed: str) -> Settings:
     shutil.copytree(Path(__file__).parent.parent / "templates", root / "templates")
     (root / "content" / "feed.xml").write_text(feed, encoding="utf-8")
     return Settings(root=root, feed="content/feed.xml", worksheet_pdf=False, cache_dir="",
-                    notes_missing=Severity.INFO)
+                    notes_missing=Severity.INFO, fetch_allow_hosts=LOCAL)
 
 
 def test_remote_chapters_and_transcripts_are_fetched_at_build_time_and_kept(tmp_path, server):
@@ -316,7 +319,7 @@ def test_failed_downloads_are_listed_briefly_and_not_retried_by_every_build(tmp_
     files, base, requests = server
     feed = _feed_linking(base, [f"{n}.vtt" for n in range(8)])
     cache = tmp_path / "cache"
-    first = fetch_attachments(feed, cache, False, 5)
+    first = fetch_attachments(feed, cache, False, 5, allow_hosts=LOCAL)
     assert len(requests) == 8 and first.remote == ()
     assert [str(p) for p in first.problems] == [
         f"{base}{n}.vtt: the server answered 404 File not found, and there is no cached copy: the "
@@ -325,7 +328,7 @@ def test_failed_downloads_are_listed_briefly_and_not_retried_by_every_build(tmp_
         "are shown without them)"]
 
     requests.clear()
-    again = fetch_attachments(feed, cache, False, 5)
+    again = fetch_attachments(feed, cache, False, 5, allow_hosts=LOCAL)
     assert requests == [] and len(again.problems) == 6  # still warned, never silently fixed
 
     (files / "0.vtt").write_bytes(VTT)  # the host has it now, and the wait is over for 0.vtt
@@ -333,7 +336,7 @@ def test_failed_downloads_are_listed_briefly_and_not_retried_by_every_build(tmp_
         data = json.loads(path.read_text())
         data["at"] -= RETRY_AFTER + 1
         path.write_text(json.dumps(data))
-    later = fetch_attachments(feed, cache, False, 5)
+    later = fetch_attachments(feed, cache, False, 5, allow_hosts=LOCAL)
     assert len(requests) == 8 and [url for url, _ in later.remote] == [base + "0.vtt"]
     assert len(list(cache.rglob(FAILED))) == 7  # the one that came through is forgotten
 
@@ -344,7 +347,7 @@ def test_a_build_spends_at_most_its_budget_on_downloads(tmp_path, server):
     (files / "fast.vtt").write_bytes(VTT)
     feed = _feed_linking(base, ["fast.vtt", "slow/a.vtt"])
     # the server holds slow/a.vtt until the test ends: the build must give up on it by itself
-    result = fetch_attachments(feed, tmp_path / "cache", False, 5,
+    result = fetch_attachments(feed, tmp_path / "cache", False, 5, allow_hosts=LOCAL,
                                  budget=2)
     assert [url for url, _ in result.remote] == [base + "fast.vtt"]
     assert [str(p) for p in result.problems] == [
@@ -390,12 +393,13 @@ def test_download_messages_speak_of_the_file_not_of_the_feed(tmp_path, server):
     files, base, _ = server
     (files / "1.vtt").write_bytes(VTT)
     feed = _feed_linking(base, ["moved/1.vtt"])
-    result = fetch_attachments(feed, tmp_path / "cache", False, 5)
+    result = fetch_attachments(feed, tmp_path / "cache", False, 5, allow_hosts=LOCAL)
     assert [url for url, _ in result.remote] == [base + "moved/1.vtt"]
     assert [str(p) for p in result.problems] == [
         f"{base}moved/1.vtt: the file has moved permanently to {base}1.vtt (the feed still links "
         "the old address)"]
-    offline = fetch_attachments(_feed_linking(base, ["2.vtt"]), tmp_path / "cache", True, 5)
+    offline = fetch_attachments(_feed_linking(base, ["2.vtt"]), tmp_path / "cache", True, 5,
+                                allow_hosts=LOCAL)
     assert [str(p) for p in offline.problems] == [
         f"{base}2.vtt: offline (feed_offline or PODCAST_OFFLINE) and no cached copy of this file "
         "yet (build once online to get it)"]

@@ -71,8 +71,11 @@ def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
-def check_project(settings: build.Settings, docs_dir: Path | None = None) -> CheckResult:
-    """Validate the project; `docs_dir` holds the hand-written pages links may point at."""
+def check_project(settings: build.Settings, docs_dir: Path | None = None,
+                  strict: bool = False) -> CheckResult:
+    """Validate the project; `docs_dir` holds the hand-written pages links may point at. A check
+    that passes counts as a build: a newly downloaded feed becomes the last good copy (which
+    `podsite publish` then builds from, offline)."""
     try:
         sources = build.load_sources(settings)
     except PodsiteError as exc:
@@ -80,7 +83,10 @@ def check_project(settings: build.Settings, docs_dir: Path | None = None) -> Che
     pages, report = build.build_from(sources, settings)
     catalog = build.build_catalog(sources, settings, Report())  # parsed feed comes from the cache
     problems = list(report.problems) + _link_problems(sources, settings, pages, docs_dir, catalog)
-    return CheckResult(tuple(problems), len(pages), _needs_notes(catalog, settings, sources))
+    result = CheckResult(tuple(problems), len(pages), _needs_notes(catalog, settings, sources))
+    if not result.failed(strict):
+        build.keep_feed(settings, sources)
+    return result
 
 
 def _needs_notes(catalog, settings: build.Settings, sources) -> tuple[str, ...]:

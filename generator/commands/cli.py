@@ -70,7 +70,7 @@ def check(config_file: str, strict: bool, style: str, summary: Path | None) -> N
     """Validate the feed, show notes, virtues, worksheets and the links between notes, without
     building the site. Prints one line per problem (path:line: message) and a summary."""
     settings, config = _load_project(config_file)
-    result = check_project(settings, Path(config.docs_dir))
+    result = check_project(settings, Path(config.docs_dir), strict)
     _append_summary(summary, [result.markdown_summary().rstrip("\n")])
     for problem in result.problems:
         click.echo(f"{problem.severity.value}: {problem}", err=True)
@@ -179,7 +179,7 @@ def publish(config_file: str, remote: str | None, branch: str | None, message: s
                              branch or config.remote_branch, message, strict)
     try:
         git = prepare(settings.root, options.remote)
-        result = check_project(settings, Path(config.docs_dir))
+        result = check_project(settings, Path(config.docs_dir), strict)
         _echo_problems(result.problems, least=Severity.WARNING)
         if result.failed(strict):
             raise PublishError(f"not published: podsite check found {result.summary()} "

@@ -42,6 +42,9 @@ def _type_of(option) -> str:
     choices = getattr(option, "choices", None)
     if choices:
         return " \\| ".join(f"`{c}`" for c in choices)
+    item = getattr(option, "option_type", None)  # ListOfItems: a list of what its items are
+    if item is not None:
+        return f"list of {_type_of(item)}"
     kind = getattr(option, "_type", None)
     kinds = kind if isinstance(kind, tuple) else (kind,)
     names = {"str": "text", "int": "whole number", "float": "number", "bool": "true/false"}

@@ -93,9 +93,7 @@ def fetch_now(settings: build.Settings, force: bool = False) -> FetchReport:
                                                "feed on the web; set feed_url or PODCAST_FEED to it)")
     cache_dir = settings.root / settings.feed_cache_dir
     before = download.FeedCache(cache_dir, url).load()
-    options = download.FetchOptions(settings.feed_timeout, settings.feed_max_bytes,
-                                 settings.feed_shrink_threshold, offline=False,
-                                 force=force or settings.feed_force)
+    options = build.feed_options(settings, offline=False, force=force or settings.feed_force)
     result = download.fetch_feed(url, cache_dir, options, build._episode_counter(settings))
     trouble = [p for p in result.problems if p.severity is not Severity.INFO]
     if trouble or result.body is None:
@@ -136,7 +134,8 @@ def refresh_attachments(settings: build.Settings, feed: Feed) -> AttachmentRepor
     folder = build.attachments_dir(settings)
     before = {url: download.FeedCache(folder, url).load() for url in urls}
     files = attachments.fetch_attachments(feed, folder, offline=False, timeout=settings.feed_timeout,
-                                          refresh=True)
+                                          refresh=True, deadline=settings.feed_deadline,
+                                          allow_hosts=settings.fetch_allow_hosts)
     now = dict(files.remote)
     new = sum(before[url] is None and url in now for url in urls)
     updated = sum(before[url] is not None and now.get(url, before[url].body) != before[url].body

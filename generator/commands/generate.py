@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import Settings, generate
+from ..build import Settings, build_from, keep_feed, load_sources
 from ..errors import PodsiteError, Problem, Report, Severity
 from ..model import Origin
 from ..site import nav, rawhtml
@@ -42,7 +42,8 @@ def export_site(settings: Settings, out: Path, strict: bool = False, docs: Path 
             "Markdown to another builder, which podsite cannot sanitise (build with mkdocs, or set "
             "notes_html: trusted)")),), None)
     try:
-        pages, report = generate(settings)
+        sources = load_sources(settings)
+        pages, report = build_from(sources, settings)
     except PodsiteError as exc:
         return Outcome(tuple(exc.problems), None)
     problems = list(report.problems)
@@ -65,6 +66,8 @@ def export_site(settings: Settings, out: Path, strict: bool = False, docs: Path 
              for path, text in pages.items()}
     plan_report = Report()
     result = export_pages(pages, out, shown, plan_report)
+    if result is not None and not plan_report.errors:
+        keep_feed(settings, sources)  # a download becomes the last good copy once written out
     return Outcome(tuple(problems + plan_report.problems), result)
 
 

@@ -1,12 +1,18 @@
 """The network edge: download a feed over HTTP(S), keep the last good copy, never lose episodes.
 
 httpx does the HTTP: connect/read timeouts, redirects, gzip/deflate/brotli decoding and streaming
-(so the size cap applies to the decoded body, which also stops compression bombs).
+(so the size cap applies to the decoded body, which also stops compression bombs). Every connection
+goes through `guard.GuardedTransport`: no private, loopback or metadata address unless allowed, on
+the first request and on every redirect, and an overall deadline per download.
 
 The last good feed lives in `<cache>/<hash of URL>/feed.xml` with `meta.json` beside it (ETag,
 Last-Modified, when it was fetched, how many episodes it had). A download is trusted only when it
 parses and does not shrink below `shrink_threshold` of the last good copy's episodes; otherwise the
 build warns and uses the last good copy. With no copy at all, it fails saying what happened.
+
+A build does not replace the last good copy when it downloads: the new copy waits beside it
+(`pending.xml`) and `FeedCache.keep` makes it the last good copy once a build from it succeeded.
+A build that fails leaves the old copy, and the shrink guard's baseline, as they were.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import httpx
 from .. import __version__
 from ..errors import Problem, Severity
 from ..model import Origin
+from . import guard
 
 USER_AGENT = f"podsite/{__version__} (podcast website generator; +https://pypi.org/project/podsite/)"
 
@@ -42,6 +49,8 @@ class FetchOptions:
     offline: bool = False
     force: bool = False
     feed: bool = True  # False: a chapter or transcript file, and the messages say so
+    deadline: float | None = 120.0  # seconds one whole download may take (feed_deadline)
+    allow_hosts: tuple[str, ...] = ()  # hosts allowed although private (fetch_allow_hosts)
 
 
 def _feed_or_file(options: FetchOptions, feed: str, file: str) -> str:
@@ -64,6 +73,7 @@ class FetchResult:
     base_url: str  # the URL the body came from (after redirects), for relative links
     problems: tuple[Problem, ...]
     fresh: bool  # True when the body was downloaded now (not a cached copy)
+    refused: bool = False  # the address was refused (guard.py): not a network failure
 
 
 class FeedCache:
@@ -84,13 +94,39 @@ class FeedCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def save(self, feed: CachedFeed) -> None:
+    def save(self, feed: CachedFeed, name: str = "feed") -> None:
+        """Write the last good copy (or, with name="pending", the copy a build is trying)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         meta = {"url": feed.url, "etag": feed.etag, "last_modified": feed.last_modified,
                 "fetched_at": feed.fetched_at, "episodes": feed.episodes,
                 "sha256": hashlib.sha256(feed.body).hexdigest()}
-        _atomic_write(self.folder / "feed.xml", feed.body)  # body first: meta vouches for it
-        _atomic_write(self.folder / "meta.json", json.dumps(meta, indent=1).encode())
+        _atomic_write(self.folder / f"{name}.xml", feed.body)  # body first: meta vouches for it
+        _atomic_write(self.folder / _meta_name(name), json.dumps(meta, indent=1).encode())
+
+    def keep(self, body: bytes) -> bool:
+        """Make the pending copy the last good one, if it is `body` (what the build that just
+        succeeded was built from); True when it did."""
+        pending = self.folder / "pending.xml"
+        try:
+            meta = json.loads((self.folder / _meta_name("pending")).read_text(encoding="utf-8"))
+            if meta.get("url") != self.url or meta.get("sha256") != hashlib.sha256(body).hexdigest() \
+                    or pending.read_bytes() != body:
+                return False
+            self.save(CachedFeed(self.url, body, meta.get("etag"), meta.get("last_modified"),
+                                 meta["fetched_at"], int(meta["episodes"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        self.discard_pending()
+        return True
+
+    def discard_pending(self) -> None:
+        for name in ("pending.xml", _meta_name("pending")):
+            with contextlib.suppress(OSError):
+                (self.folder / name).unlink()
+
+
+def _meta_name(name: str) -> str:
+    return "meta.json" if name == "feed" else f"{name}.json"
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -107,6 +143,10 @@ def _atomic_write(path: Path, data: bytes) -> None:
 class _Failed(Exception):
     """A download that cannot be trusted; the message says why, in a user's words."""
 
+    def __init__(self, message: str, refused: bool = False):
+        super().__init__(message)
+        self.refused = refused
+
 
 def download(url: str, options: FetchOptions, cached: CachedFeed | None,
              client: httpx.Client | None = None) -> tuple[int, bytes, httpx.Response]:
@@ -119,6 +159,7 @@ def download(url: str, options: FetchOptions, cached: CachedFeed | None,
             headers["If-Modified-Since"] = cached.last_modified
     try:
         with contextlib.ExitStack() as stack:
+            stack.enter_context(guard.deadline(options.deadline))
             if client is None:
                 client = stack.enter_context(new_client(options))
             with client.stream("GET", url, headers=headers) as response:
@@ -138,6 +179,11 @@ def download(url: str, options: FetchOptions, cached: CachedFeed | None,
                         raise _Failed(_too_big(options))
                     chunks.append(chunk)
                 return 200, b"".join(chunks), response
+    except guard.Refused as exc:
+        raise _Failed(_refused(url, exc), refused=True)
+    except guard.DeadlinePassed:
+        raise _Failed(f"the download took longer than {options.deadline:g} s" + _feed_or_file(
+            options, " (feed_deadline)", " (feed_deadline)"))
     except httpx.TimeoutException:
         raise _Failed(f"no answer within {options.timeout:g} s"
                       + _feed_or_file(options, " (feed_timeout)", ""))
@@ -149,10 +195,18 @@ def download(url: str, options: FetchOptions, cached: CachedFeed | None,
         raise _Failed(f"the download failed ({exc})")
 
 
+def _refused(url: str, exc: guard.Refused) -> str:
+    redirect = exc.host.strip("[]").lower() != httpx.URL(url).host.lower()
+    return (f"not downloaded: {exc.describe(redirect)}, and the addresses a feed or its server "
+            f"names must be public (if {exc.host} is yours, list it under fetch_allow_hosts)")
+
+
 def new_client(options: FetchOptions) -> httpx.Client:
-    """An HTTP client for downloads; one may serve many (it keeps connections open)."""
+    """An HTTP client for downloads; one may serve many (it keeps connections open). It connects
+    only where `options.allow_hosts` and guard.py allow, on every redirect too."""
     return httpx.Client(timeout=httpx.Timeout(options.timeout), follow_redirects=True,
-                        max_redirects=5)
+                        max_redirects=5,
+                        transport=guard.GuardedTransport(guard.AddressPolicy(options.allow_hosts)))
 
 
 def _too_big(options: FetchOptions) -> str:
@@ -161,10 +215,13 @@ def _too_big(options: FetchOptions) -> str:
 
 
 def fetch_feed(url: str, cache_dir: Path, options: FetchOptions,
-               count_episodes: Callable[[bytes, str], int | None],
-               client: httpx.Client | None = None) -> FetchResult:
+               count_episodes: Callable[[bytes, str], int | str],
+               client: httpx.Client | None = None, stage: bool = False) -> FetchResult:
     """Download `url`, falling back to its last good copy. `count_episodes(body, base_url)` says
-    how many episodes a body holds, or None when it cannot be read as a feed."""
+    how many episodes a body holds, or why it cannot be used as a feed (a sentence).
+
+    With `stage` (a build), a download that replaces an existing last good copy is kept as the
+    pending copy; `FeedCache.keep` makes it the last good one after the build succeeded."""
     cache = FeedCache(cache_dir, url)
     cached = cache.load()
     origin = Origin(url)
@@ -176,7 +233,9 @@ def fetch_feed(url: str, cache_dir: Path, options: FetchOptions,
         return _feed_or_file(options, f"{cached.fetched_at} ({cached.episodes} episodes)",
                              cached.fetched_at)
 
-    def fall_back(reason: str) -> FetchResult:
+    def fall_back(reason: str, refused: bool = False) -> FetchResult:
+        if refused and not options.feed:  # a copy from before the address was refused: not used
+            return FetchResult(None, url, (problem(Severity.ERROR, reason),), False, refused=True)
         if cached is None:
             return FetchResult(None, url, (problem(Severity.ERROR, f"{reason}, and there is no "
                                "cached copy" + _feed_or_file(
@@ -197,7 +256,7 @@ def fetch_feed(url: str, cache_dir: Path, options: FetchOptions,
     try:
         status, body, response = download(url, options, cached, client)
     except _Failed as exc:
-        return fall_back(str(exc))
+        return fall_back(str(exc), exc.refused)
     notes: list[Problem] = []
     final_url = str(response.url)
     if any(r.status_code in (301, 308) for r in response.history):
@@ -210,14 +269,17 @@ def fetch_feed(url: str, cache_dir: Path, options: FetchOptions,
         return FetchResult(cached.body, final_url, tuple(notes), False)
 
     episodes = count_episodes(body, final_url)
-    if episodes is None:
-        return fall_back(f"the download from {final_url} is not a readable feed (truncated or "
-                         "not RSS/Atom)")
+    if isinstance(episodes, str):
+        return fall_back(f"the download from {final_url} cannot be used: {episodes}")
     if cached is not None and not options.force and episodes < cached.episodes * options.shrink_threshold:
         return fall_back(f"the feed now lists {episodes} episodes against {cached.episodes} in the "
                          "last good copy, which looks like a broken feed (if it is right, build "
                          "once with PODCAST_FEED_FORCE=1 or feed_force: true)")
-    cache.save(CachedFeed(url, body, response.headers.get("ETag"),
+    copy_now = CachedFeed(url, body, response.headers.get("ETag"),
                           response.headers.get("Last-Modified"),
-                          dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), episodes))
+                          dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), episodes)
+    if stage and cached is not None and cached.body != body:
+        cache.save(copy_now, "pending")  # the last good copy until a build from this one succeeds
+    else:
+        cache.save(copy_now)  # a first copy, the same bytes, or `podsite fetch`: nothing to lose
     return FetchResult(body, final_url, tuple(notes), True)

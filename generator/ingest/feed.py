@@ -235,18 +235,28 @@ PODCAST_FIELDS = {
 }
 
 
-def _episode_id(entry, fields: dict) -> str:
+def _episode_id(entry, fields: dict) -> tuple[str, str]:
+    """The item's id, and where it came from when the item has no guid ("" when it has one)."""
     guid = (entry.get("id") or "").strip()
     if guid:
-        return guid
+        return guid, ""
     if fields["enclosure"]:
-        return fields["enclosure"].url
+        return fields["enclosure"].url, "the audio URL"
     if fields["link"]:
-        return fields["link"]
+        return fields["link"], "the link"
     # in UTC, as before dates kept their offset: a derived id must never change
     published = fields["published"].astimezone(dt.timezone.utc).isoformat() if fields["published"] else ""
     digest = hashlib.sha1(f"{fields['title']}\n{published}".encode()).hexdigest()[:12]
-    return f"untitled-{digest}"
+    return f"untitled-{digest}", "title and date"
+
+
+def _duplicate(guid: str, derived: str, first: int | None, line: int | None) -> str:
+    if not derived:
+        lines = f"lines {first} and {line}" if first and line else "two items"
+        return f"guid {shown(guid)} is used by two items ({lines}; each episode needs its own guid)"
+    items = f"the items at lines {first} and {line}" if first and line else "two items"
+    return (f"{items} have the same id {shown(guid)} (no guid; derived from {derived}; give each "
+            "item a <guid> of its own)")
 
 
 def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> Feed | None:
@@ -296,7 +306,8 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
     scanned = None if loose else feed_tags.scan_tags(data)
     if scanned is not None and len(scanned[1]) != len(parsed.entries):
         scanned = None
-    ctx = feed_tags.Context(source, base, absolute_url, report.warning)
+    dropped: list[tuple[Origin, str]] = []
+    ctx = feed_tags.Context(source, base, absolute_url, lambda where, message: dropped.append((where, message)))
     channel_tags = scanned[0] if scanned else feed_tags.tags_from_feedparser(channel, None, prefixes)
     podcast = replace(podcast, **feed_tags.read_fields(channel_tags, feed_tags.CHANNEL_TAGS, ctx))
     if extras is not None and len(extras[1]) == len(parsed.entries):
@@ -323,14 +334,13 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
             fields["season"] = season
         if fields["number"] is None:
             fields["number"] = number
-        guid = _episode_id(entry, fields)
+        guid, derived = _episode_id(entry, fields)
         if not fields["title"]:
             fields["title"] = _fallback_title(fields)
         episode = FeedEpisode(guid=guid, **fields, origin=Origin(source, line))
         if guid in seen:
             first = seen[guid].origin.line
-            report.error(episode.origin, f"guid {shown(guid)} is used by two items "
-                                         f"(lines {first} and {line}; each episode needs its own guid)")
+            report.error(episode.origin, _duplicate(guid, derived, first, line))
             continue
         seen[guid] = episode
         episodes.append(episode)
@@ -338,6 +348,7 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
         report.error(origin, "the feed has no episodes (no <item> or <entry> elements; check "
                              "that this is the podcast's full feed, not an empty or paged one)")
         return None
+    feed_tags.report_dropped(dropped, report)
     return Feed(podcast, tuple(episodes))
 
 

@@ -508,6 +508,29 @@ ITEM_TAGS = {
 }
 
 
+GROUP_ABOVE = 5  # more warnings than this about one tag become one warning with a list
+GROUP_SHOWN = 20
+
+
+def report_dropped(dropped: list, report) -> None:
+    """The warnings of the readers, in feed order; many about one tag (a host that writes the
+    same mistake in every item) are one warning listing the first of them."""
+    by_tag: dict[str, list] = {}
+    for where, message in dropped:
+        by_tag.setdefault(message.split(" ", 1)[0], []).append((where, message))
+    for tag, problems in by_tag.items():
+        if len(problems) <= GROUP_ABOVE:
+            for where, message in problems:
+                report.warning(where, message)
+            continue
+        details = [f"line {where.line}: {message.removeprefix(tag + ' ')}" if where.line else message
+                   for where, message in problems[:GROUP_SHOWN]]
+        if len(problems) > GROUP_SHOWN:
+            details.append(f"... and {len(problems) - GROUP_SHOWN} more")
+        report.warning(problems[0][0], f"{len(problems)} {tag} values could not be used and were "
+                                       "dropped (ask the feed's host to fix them):", details)
+
+
 def read_fields(tags: tuple[Tag, ...], table: dict, ctx: Context) -> dict:
     """The fields of `table` from one parent's tags."""
     by_name: dict[str, list[Tag]] = {}
