@@ -203,3 +203,59 @@ def test_syntax_messages_read_the_same_with_or_without_libyaml(monkeypatch):
 def test_messages_quote_a_few_dozen_characters_of_any_value(value):
     assert len(shown(value)) <= 45
     assert len(shown(value, 80)) <= 85
+
+
+@pytest.mark.parametrize("kind", ["chapters", "json transcript"])
+def test_json_nested_past_pythons_stack_is_a_warning_not_a_traceback(kind):
+    from generator.errors import Report
+    from generator.sources.listening import parse_chapters_json, parse_transcript
+    deep = b'{"chapters": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    report = Report()
+    if kind == "chapters":
+        assert parse_chapters_json(deep, "ch.json", report) == ()
+        assert [str(p) for p in report.warnings] == [
+            "ch.json: chapters file nests too deeply to be chapters; the episode is shown without "
+            "chapters"]
+    else:
+        assert parse_transcript(deep, "json", "t.json", report) is None
+        assert [str(p) for p in report.warnings] == [
+            "t.json: transcript nests too deeply to be Podcasting 2.0 JSON; the episode is shown "
+            "without it"]
+
+
+def test_an_episode_number_of_thousands_of_digits_is_no_number_and_no_path():
+    from generator.build import Settings, build_site
+    from generator.sources.files import Sources
+    feed = ('<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/'
+            'podcast-1.0.dtd"><channel><title>T</title><link>https://t.example/</link>'
+            f'<item><title>!!!</title><guid>ep-1</guid><itunes:episode>{"9" * 4000}</itunes:episode>'
+            '<enclosure url="https://t.example/1.mp3" type="audio/mpeg" length="1"/></item>'
+            '</channel></rss>').encode()
+    settings = Settings(root=ROOT, feed="content/feed.xml", notes_missing=None, worksheet_pdf=False,
+                        cache_dir="", urls_file="")
+    pages, report = build_site(Sources(feed, "content/feed.xml", (), ()), settings)
+    assert not report.errors
+    episodes = [p for p in pages if p.startswith("episodes/") and p != "episodes/index.md"]
+    assert len(episodes) == 1 and len(episodes[0]) < 100, episodes
+
+
+def test_feed_values_of_a_megabyte_are_quoted_in_a_few_dozen_characters():
+    from generator.build import Settings, build_site
+    from generator.sources.files import Sources
+    big = "x" * 1_000_000
+    feed = ('<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/'
+            'podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>'
+            f'<title>T</title><link>https://t.example/</link><podcast:guid>{big}</podcast:guid>'
+            f'<item><title>{big}</title><guid>{big}</guid><itunes:explicit>{big}</itunes:explicit>'
+            f'<itunes:episodeType>{big}</itunes:episodeType>'
+            '<enclosure url="https://t.example/1.mp3" type="audio/mpeg" length="1"/></item>'
+            f'<item><title>{big}</title><guid>{big}</guid>'
+            '<enclosure url="https://t.example/2.mp3" type="audio/mpeg" length="1"/></item>'
+            '</channel></rss>').encode()
+    settings = Settings(root=ROOT, feed="content/feed.xml", worksheet_pdf=False, cache_dir="",
+                        urls_file="")
+    _, report = build_site(Sources(feed, "content/feed.xml", (), ()), settings)
+    messages = [str(p) for p in report.problems]
+    assert any("is used by two items" in m for m in messages), messages
+    assert any("itunes:explicit" in m for m in messages) and any("podcast:guid" in m for m in messages)
+    assert max(len(line) for m in messages for line in m.splitlines()) < 400

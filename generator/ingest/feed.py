@@ -109,12 +109,15 @@ def parse_duration(value: str | None) -> int | None:
     return None if seconds is None else int(seconds)
 
 
+MAX_NUMBER = 10**9  # an episode or season number beyond this is not one (and would not fit a path)
+
+
 def parse_int(value) -> int | None:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return number if number >= 0 else None
+    return number if 0 <= number < MAX_NUMBER else None
 
 
 def _published(entry) -> dt.datetime | None:

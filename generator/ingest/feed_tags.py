@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from ..errors import shown
 from ..model import (
     AlternateEnclosure,
     Funding,
@@ -226,7 +227,7 @@ def read_episode_type(tags, ctx) -> str:
         return "full"
     kind = tag.text.lower()
     if kind not in _EPISODE_TYPES:
-        ctx.drop(tag, f"itunes:episodeType {tag.text!r} is not full, trailer or bonus "
+        ctx.drop(tag, f"itunes:episodeType {shown(tag.text)} is not full, trailer or bonus "
                       "(read as full; use one of those three words)")
         return "full"
     return kind
@@ -243,7 +244,7 @@ def read_explicit(tags, ctx) -> bool | None:
     value = tag.text.lower()
     if value in _YES or value in _NO:
         return value in _YES
-    ctx.drop(tag, f"itunes:explicit {tag.text!r} is not true or false (ignored; write true or false)")
+    ctx.drop(tag, f"itunes:explicit {shown(tag.text)} is not true or false (ignored; write true or false)")
     return None
 
 
@@ -260,7 +261,7 @@ def read_guid(tags, ctx) -> str:
     try:
         return str(uuid.UUID(tag.text))
     except ValueError:
-        ctx.drop(tag, f"podcast:guid {tag.text!r} is not a UUID (ignored; it is the UUIDv5 "
+        ctx.drop(tag, f"podcast:guid {shown(tag.text)} is not a UUID (ignored; it is the UUIDv5 "
                       "podcastindex.org gives the feed)")
         return ""
 
@@ -278,7 +279,7 @@ def read_funding(tags, ctx) -> tuple[Funding, ...]:
 
 
 def _not_a_url(value: str, name: str = "url") -> str:
-    return f"{name} {value!r} is not an http(s) URL" if value else f"has no {name}"
+    return f"{name} {shown(value)} is not an http(s) URL" if value else f"has no {name}"
 
 
 def _date(text: str) -> dt.datetime | None:
@@ -307,13 +308,13 @@ def read_soundbites(tags, ctx) -> tuple[Soundbite, ...]:
     for tag in tags:
         start, duration = _number(tag.get("startTime")), _number(tag.get("duration"))
         if start is None:
-            problem = f"startTime {tag.get('startTime')!r} is not a number of seconds (0 or more)" \
+            problem = f"startTime {shown(tag.get('startTime'))} is not a number of seconds (0 or more)" \
                 if tag.get("startTime") else "has no startTime"
             ctx.drop(tag, f"podcast:soundbite {problem} (soundbite dropped; write e.g. "
                           "startTime=\"73.0\")")
             continue
         if not duration:
-            problem = f"duration {tag.get('duration')!r} is not a number of seconds above 0" \
+            problem = f"duration {shown(tag.get('duration'))} is not a number of seconds above 0" \
                 if tag.get("duration") else "has no duration"
             ctx.drop(tag, f"podcast:soundbite {problem} (soundbite dropped; write e.g. "
                           "duration=\"60.0\")")
@@ -387,11 +388,11 @@ def read_location(tags, ctx) -> Location | None:
         if -90 <= lat <= 90 and -180 <= lon <= 180:
             latitude, longitude = lat, lon
         else:
-            ctx.drop(tag, f"podcast:location geo {geo!r} is not a latitude and longitude "
+            ctx.drop(tag, f"podcast:location geo {shown(geo)} is not a latitude and longitude "
                           "(place shown without a map link; write geo=\"geo:30.2672,97.7431\")")
     osm = tag.get("osm").upper()
     if osm and not _OSM.match(osm):
-        ctx.drop(tag, f"podcast:location osm {tag.get('osm')!r} is not an OpenStreetMap id "
+        ctx.drop(tag, f"podcast:location osm {shown(tag.get('osm'))} is not an OpenStreetMap id "
                       "(ignored; write e.g. osm=\"R113314\")")
         osm = ""
     return Location(name, latitude, longitude, osm, ctx.origin(tag))

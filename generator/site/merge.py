@@ -43,6 +43,7 @@ from ..sources.pins import Pins
 from ..sources.slugs import slugify
 
 MISSING_NOTES_SHOWN = 20
+MAX_GUID_SHOWN = 200
 
 
 def title_slug(episode: FeedEpisode) -> str:
@@ -50,7 +51,7 @@ def title_slug(episode: FeedEpisode) -> str:
     if slug:
         return slug
     if episode.number is not None:
-        return f"episode-{episode.number}"
+        return slugify(f"episode-{episode.number}")
     return "episode-" + hashlib.sha1(episode.guid.encode()).hexdigest()[:10]
 
 
@@ -109,7 +110,7 @@ def leave_out(catalog: Catalog, blocked: bool, without_audio: bool, report: Repo
     left = [(e, why) for e in catalog.episodes if (why := out(e))]
     if not left:
         return catalog
-    details = [f"line {e.feed.origin.line}: {e.title!r} ({why})" for e, why in left[:MISSING_NOTES_SHOWN]]
+    details = [f"line {e.feed.origin.line}: {shown(e.title, 80)} ({why})" for e, why in left[:MISSING_NOTES_SHOWN]]
     if len(left) > MISSING_NOTES_SHOWN:
         details.append(f"... and {len(left) - MISSING_NOTES_SHOWN} more")
     report.info(catalog.podcast.origin, f"{len(left)} episode(s) of the feed left out of the site "
@@ -265,6 +266,8 @@ def new_command(episode: Episode, episodes) -> str:
     if number is not None and sum(e.feed.number == number for e in episodes) == 1 and \
             not any(e.feed.guid == str(number) for e in episodes):
         return f"podsite new {number}"
+    if len(episode.feed.guid) > MAX_GUID_SHOWN:  # a message quotes no unbounded value
+        return f"podsite new <the guid on line {episode.feed.origin.line}>"
     return f"podsite new {shlex.quote(episode.feed.guid)}"
 
 

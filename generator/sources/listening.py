@@ -155,6 +155,10 @@ def note_people(raw, path: str, line: int | None, report: Report) -> tuple[Perso
 def parse_chapters_json(data: bytes, source: str, report: Report) -> tuple[Chapter, ...]:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
+    except RecursionError:  # json nests one Python call per level
+        report.warning(Origin(source), "chapters file nests too deeply to be chapters; the episode "
+                                       "is shown without chapters")
+        return ()
     except (UnicodeDecodeError, ValueError) as exc:
         report.warning(Origin(source), f"chapters file is not JSON ({exc}); the episode is shown "
                                        "without chapters (ask the feed's host to fix it)")
@@ -241,9 +245,13 @@ def parse_transcript(data: bytes, kind: str, source: str, report: Report) -> Tra
             doc = json.loads(text)
             cues = [(parse_time(s.get("startTime")), " ".join(str(s.get("speaker") or "").split()),
                      " ".join(str(s.get("body") or "").split())) for s in doc["segments"]]
+        except RecursionError:  # json nests one Python call per level
+            report.warning(Origin(source), "transcript nests too deeply to be Podcasting 2.0 JSON; "
+                                           "the episode is shown without it")
+            return None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            report.warning(Origin(source), f"transcript is not Podcasting 2.0 JSON ({exc}); the "
-                                           "episode is shown without it")
+            report.warning(Origin(source), f"transcript is not Podcasting 2.0 JSON "
+                                           f"({shown(str(exc), 80)}); the episode is shown without it")
             return None
         cues = [c for c in cues if c[2]]
     else:
