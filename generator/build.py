@@ -22,7 +22,7 @@ from .errors import PodsiteError, Report, Severity
 from .ingest import attachments, download
 from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
-from .site import listening_pages, worksheet_pages
+from .site import i18n, listening_pages, worksheet_pages
 from .site.cache import build_site_cached
 from .site.merge import leave_out, merge
 from .site.render import PathError, RenderOptions, make_environment, render_site
@@ -61,6 +61,8 @@ class Settings:
     listen_fetch: bool = True  # download the chapter and transcript files the feed names
     fetch_allow_hosts: tuple[str, ...] = ()  # private/loopback hosts a feed may name (guard.py)
     subscribe: tuple[tuple[str, str], ...] = ()  # (app name, URL) for the subscribe links
+    language: str = ""  # mkdocs.yml's theme.language; "" = the feed's <language> decides
+    locale_dir: str = ""  # the project's own interface catalogs, searched before podsite's
     feed_blocked: str = "hide"  # items with itunes:block / podcast:block yes: "hide" or "show"
     feed_without_audio: str = "show"  # items without a playable enclosure: "show" or "hide"
 
@@ -191,7 +193,8 @@ def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
                                               report)
     if catalog is None or report.errors:
         return {}, report
-    env = make_environment(settings.root / settings.templates_dir)
+    interface = load_interface(settings, catalog.podcast, report)
+    env = make_environment(settings.root / settings.templates_dir, interface)
     env.globals["worksheets"] = links = worksheet_pages.sheet_links(sheets, settings.worksheet_pdf)
     listener = sources.listener or ListenerFiles()
     report.problems.extend(listener.problems)
@@ -207,7 +210,7 @@ def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
         if settings.worksheet_pdf and sheets:
             cache = settings.root / settings.cache_dir / "worksheets" if settings.cache_dir else None
             pages.update(worksheet_pages.render_worksheet_pdfs(
-                sheets, catalog, settings.root / settings.templates_dir, cache, report))
+                sheets, catalog, settings.root / settings.templates_dir, cache, report, interface))
     except PathError as exc:
         report.error(Origin(sources.feed_source), str(exc))
         return {}, report
@@ -218,6 +221,35 @@ def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
     if report.errors:
         return {}, report
     return dict(sorted(pages.items())), report
+
+
+def site_language(settings: Settings, podcast) -> str:
+    """The site's language tag: mkdocs.yml's theme.language, else the feed's, else English."""
+    return i18n.choose_language(settings.language, podcast.language if podcast else "")
+
+
+def feed_language(sources: files.Sources, settings: Settings) -> str:
+    """The feed's <language> ("" when it has none or cannot be read; the build reports why)."""
+    if sources.feed_bytes is None:
+        return ""
+    feed = parse_feed_cached(sources.feed_bytes, sources.feed_source, Report(), _parsed_cache(settings),
+                             sources.feed_base_url)
+    return feed.podcast.language if feed is not None else ""
+
+
+def load_interface(settings: Settings, podcast, report: Report) -> i18n.Interface:
+    """The catalog of the site's language (reads it); its untranslated strings go to `report`."""
+    tag = site_language(settings, podcast)
+    folders = (settings.root / settings.locale_dir,) if settings.locale_dir else ()
+    interface, problems = i18n.load_interface(tag, folders, settings.root)
+    report.problems.extend(problems)
+    if interface.locale == i18n.DEFAULT and not tag.startswith(i18n.DEFAULT):
+        where = Origin("mkdocs.yml") if settings.language or podcast is None else podcast.origin
+        shipped = ", ".join(sorted(i18n.available_locales(folders + (i18n.LOCALE_DIR,))))
+        report.info(where, f"podsite has no catalog for the language {tag!r}: the words podsite "
+                           f"writes stay in English (catalogs: {shipped}; add "
+                           f"{tag.replace('-', '_')}/LC_MESSAGES/podsite.po to your locale_dir)")
+    return interface
 
 
 def template_origin(exc: jinja2.TemplateError, settings: Settings) -> Origin:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from pathlib import Path
 
 from mkdocs.config import base
@@ -152,13 +154,58 @@ class PodsiteConfig(base.Config):
     """Podcast apps for the subscribe links, `name: URL` (e.g. `Apple Podcasts: https://...`).
     The feed's own link (atom:link rel="self") is always offered first."""
 
+    locale_dir = c.Type(str, default="")
+    """A folder of your own catalogs of podsite's interface words (`<language>/LC_MESSAGES/podsite.po`,
+    relative to mkdocs.yml), used before podsite's: to add a language or reword one (README,
+    Languages). The site's language is `theme.language`, else the feed's `<language>`."""
+
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def theme_language(config) -> str:
+    """`theme.language` as mkdocs.yml sets it; "" when it sets none. (The theme's own default,
+    Material's `en`, must not hide the feed's <language>: so the user's config is asked.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        users = getattr(config, "user_configs", None)
+    if users is None:  # a MkDocs without it: the theme's value is all there is
+        return str(config.theme["language"]) if "language" in config.theme else ""
+    for user in reversed(users):
+        theme = user.get("theme") if isinstance(user, dict) else None
+        if isinstance(theme, dict) and theme.get("language"):
+            return str(theme["language"])
+    return ""
+
+
+def material_language(tag: str, theme_dirs) -> str | None:
+    """The theme's language file that fits a language tag (`de-DE` -> `de`, `pt-br` -> `pt-BR`),
+    as Material names them in partials/languages/; None when the theme has none for it."""
+    names: dict[str, str] = {}
+    for folder in theme_dirs:
+        for path in sorted((Path(folder) / "partials" / "languages").glob("*.html")):
+            names.setdefault(path.stem.lower(), path.stem)
+    wanted = tag.lower()
+    return names.get(wanted) or names.get(wanted.split("-")[0])
+
+
+def theme_html_lang(language: str, theme_dirs) -> str:
+    """What the theme writes in <html lang> for its `language` (Material's `pt-BR` file says `pt`),
+    so podsite's own pages and PDFs say the same; the setting itself when the theme has no file."""
+    for folder in theme_dirs:
+        path = Path(folder) / "partials" / "languages" / f"{language}.html"
+        try:
+            match = re.search(r'"language":\s*"([^"]+)"', path.read_text(encoding="utf-8"))
+        except OSError:
+            continue
+        if match:
+            return match.group(1)
+    return language
+
+
 def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
-                  directory_urls: bool = True) -> Settings:
+                  directory_urls: bool = True, language: str = "") -> Settings:
     root = Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
     return Settings(
         root=root,
@@ -187,4 +234,6 @@ def settings_from(plugin_config: PodsiteConfig, config_file_path: str,
         feed_without_audio=plugin_config.feed_without_audio,
         subscribe=tuple((str(k), str(v)) for k, v in plugin_config.subscribe.items()),
         notes_missing=Severity.WARNING if plugin_config.notes_missing == "warn" else Severity.INFO,
+        language=language,
+        locale_dir=plugin_config.locale_dir,
     )

@@ -1,11 +1,14 @@
 """The MkDocs plugin `podsite`: thin event handlers over `build.generate`.
 
-- on_config: resolve settings; for `build`/`gh-deploy`, point MkDocs at a staging folder.
+- on_config: resolve settings; the site's language (theme.language, else the feed's <language>,
+  which then becomes theme.language, so Material speaks it too); for `build`/`gh-deploy`, point
+  MkDocs at a staging folder.
 - on_pre_build: run the whole pipeline *before* MkDocs cleans the site folder; content mistakes
   stop the build here, with every problem listed and the last good site untouched.
 - on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk),
   with the templates' raw HTML blocks lifted out of their Markdown (rawhtml.py);
 - on_page_content: put those blocks back into the page's HTML.
+- on_env: podsite's catalog for the theme override's words (main.html), and player.js' part of it.
 - on_post_build: index the finished site for search (Pagefind, site/search_index.py), then swap
   the staging folder into place; an indexer failure stops the build with the old site in place.
   Only then does a newly downloaded feed become the last good copy (`build.keep_feed`).
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -23,10 +27,10 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from .build import build_from, keep_feed, load_sources
-from .config import PodsiteConfig, settings_from
-from .errors import PodsiteError, Severity
-from .site import export, nav, notes_html, rawhtml, search_index, writer
+from .build import build_from, feed_language, keep_feed, load_interface, load_sources
+from .config import PodsiteConfig, material_language, settings_from, theme_html_lang, theme_language
+from .errors import PodsiteError, Report, Severity
+from .site import export, i18n, nav, notes_html, rawhtml, search_index, writer
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many
@@ -45,15 +49,22 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self.unplaced = 0  # pages whose raw HTML blocks did not all reach the page
         self.final_site_dir: str | None = None
         self.warnings: CountHandler | None = None
+        self.early_sources = None  # read in on_config when the feed decides the site's language
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command if not dirty else "dirty"
 
+    @event_priority(100)  # before Material's search plugin reads theme.language
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls)
+        language = theme_language(config)
+        self.settings = settings_from(self.config, config.config_file_path, config.use_directory_urls,
+                                      theme_html_lang(language, config.theme.dirs) if language else "")
         self._check_layout(config)
+        self.early_sources = None
+        if not self.settings.language:
+            self._follow_feed_language(config)
         if self.config.search and any(name in config.plugins for name in MATERIAL_SEARCH):
             log.warning(f"{os.path.relpath(config.config_file_path)}: Material's search plugin is on "
                         "beside podsite's site search, which replaces it (take '- search' out of "
@@ -67,6 +78,21 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
                 self.warnings.setLevel(logging.WARNING)
                 logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def _follow_feed_language(self, config) -> None:
+        """No theme.language in mkdocs.yml: the feed's <language> decides, for podsite's words
+        and Material's (its language file that fits: `de-DE` -> `de`); English when neither."""
+        try:
+            self.early_sources = load_sources(self.settings)
+        except PodsiteError as exc:
+            raise PluginError("\n".join([f"podsite: {len(exc.problems)} problem(s) stopped the build:",
+                                         *(str(p) for p in exc.problems)]))
+        tag = i18n.choose_language("", feed_language(self.early_sources, self.settings))
+        theme = material_language(tag, config.theme.dirs)
+        if theme is not None:
+            config.theme["language"] = theme
+        self.settings = replace(self.settings,
+                                language=theme_html_lang(theme, config.theme.dirs) if theme else tag)
 
     def _check_layout(self, config) -> None:
         docs = Path(config.docs_dir).resolve()
@@ -82,7 +108,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             return
         self.sources = None
         try:
-            sources = load_sources(self.settings)
+            sources, self.early_sources = self.early_sources or load_sources(self.settings), None
             pages, report = build_from(sources, self.settings)
         except PodsiteError as exc:
             self._abort(config, [str(p) for p in exc.problems])
@@ -109,6 +135,16 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         count = len(lines)
         head = f"podsite: {count} problem{'s' if count != 1 else ''} stopped the build{where}:"
         raise PluginError("\n".join([head, *lines]))
+
+    def on_env(self, env, *, config, files):
+        """The theme override (main.html) writes the player bar's words with `_()`: from
+        podsite's catalog of the site's language; player.js reads its words from #podsite-i18n."""
+        if not self.config.enabled:
+            return env
+        interface = load_interface(self.settings, None, Report())
+        env.install_gettext_translations(interface.translations, newstyle=True)
+        env.globals["podsite_i18n"] = i18n.script_json(interface.js)
+        return env
 
     def on_files(self, files: Files, *, config) -> Files:
         if not self.config.enabled:

@@ -169,6 +169,23 @@ def test_unreadable_feed_is_one_clear_error():
                         "(check that the file or URL is the podcast's feed)"]
 
 
+@pytest.mark.parametrize("feed, message", [
+    (b"", "the feed is empty (0 bytes of feed; check that the file or URL is the podcast's feed)"),
+    (b" \n\t\n", "the feed is empty (0 bytes of feed; check that the file or URL is the podcast's "
+                  "feed)"),
+    (b'<?xml version="1.0"?>\n', "2: not a readable RSS or Atom feed: no element found (check "
+                                  "that the file or URL is the podcast's feed)"),
+    (b'<rss version="2.0"><channel><title>New show</title></channel></rss>',
+     "the feed has no episodes (no <item> or <entry> elements; check that this is the podcast's "
+     "full feed, not an empty or paged one)"),
+], ids=["zero-bytes", "whitespace", "declaration-only", "no-items"])
+def test_an_empty_feed_file_says_so(feed, message):
+    # an empty file used to end in a traceback (feedparser gives it no 'version')
+    _, problems = run(feed=feed)
+    assert problems == [f"error: content/feed.xml:{message}" if message[0].isdigit() else
+                        f"error: content/feed.xml: {message}"]
+
+
 @pytest.mark.parametrize("virtue_text, message", [
     ("---\nsummary: x\n---\n", "content/virtues/grit.md:1: virtue has no 'title' in its front "
                                "matter (add e.g. title: Grit)"),

@@ -182,6 +182,36 @@ def test_a_feed_naming_loopback_files_gets_a_warning_at_its_line_and_nothing_is_
     assert "internal-secret" not in published(pages) and len(report.warnings) == 2
 
 
+@pytest.mark.parametrize("host, refused", [
+    ("127.0.0.1", "127.0.0.1 is a loopback address"),
+    ("127.1", "127.1 is a loopback address"),
+    ("0x7f.0.0.1", "0x7f.0.0.1 is a loopback address"),
+    ("2130706433", "2130706433 is a loopback address"),
+    ("017700000001", "017700000001 is a loopback address"),
+    ("0", "0 is an unspecified address"),
+    ("[::1]", "::1 is a loopback address"),
+    ("[::ffff:7f00:1]", "::ffff:7f00:1 is a loopback address (IPv6 form of 127.0.0.1)"),
+    ("[0:0:0:0:0:ffff:127.0.0.1]", "0:0:0:0:0:ffff:127.0.0.1 is a loopback address (IPv6 form "
+                                   "of 127.0.0.1)"),
+    ("localhost", "localhost resolves to 127.0.0.1, a loopback address"),
+], ids=lambda value: value if "." in value or value.isalnum() or "[" in value else "")
+@pytest.mark.parametrize("cached", [False, True], ids=["download", "copy-from-before"])
+def test_every_spelling_of_loopback_is_refused(tmp_path, server, host, refused, cached):
+    server.routes["/secret.vtt"] = lambda h: send(h, 200, SECRET)
+    url = f"http://{host}:{server.port}/secret.vtt"
+    feed = parse_feed(feed_naming("", url).encode(), "content/feed.xml", Report())
+    if cached and host == "[::1]":
+        pytest.skip("the test server listens on IPv4 only")
+    if cached:  # downloaded while the host was allowed: never published once it is not
+        assert fetch_attachments(feed, tmp_path, False, 5, allow_hosts=(host.strip("[]"),
+                                                                          "127.0.0.1")).remote
+        server.asked.clear()
+    files = fetch_attachments(feed, tmp_path, False, 5)
+    assert files.remote == () and server.asked == []
+    [problem] = [str(p) for p in files.problems]
+    assert problem.startswith(f"content/feed.xml:8: transcript {url} not downloaded: {refused}, ")
+
+
 @pytest.mark.parametrize("resolved", [["127.0.0.1"], ["10.1.2.3"], ["169.254.169.254"],
                                       ["::ffff:127.0.0.1"], ["93.184.215.14", "127.0.0.1"]],
                          ids=["loopback", "private", "metadata", "mapped", "public-and-loopback"])

@@ -39,9 +39,9 @@ def site(tmp_path) -> dict:
 
 def test_trailers_and_bonus_episodes_are_marked_in_lists_and_on_their_page(site):
     for listing in (site["index.md"], site["episodes/index.md"]):
-        assert '<small>Bonus · <time datetime="2026-04-29T06:00:00+00:00">29 April 2026</time></small>' in listing
-        assert '<small>Trailer · <time datetime="2026-04-01T06:00:00+00:00">1 April 2026</time></small>' in listing
-    assert '<p class="podsite-facts">Bonus · <time datetime="2026-04-29T06:00:00+00:00">29 April 2026</time></p>' in site["episodes/a-bonus.md"]
+        assert '<small>Bonus · <time datetime="2026-04-29T06:00:00+00:00">April 29, 2026</time></small>' in listing
+        assert '<small>Trailer · <time datetime="2026-04-01T06:00:00+00:00">April 1, 2026</time></small>' in listing
+    assert '<p class="podsite-facts">Bonus · <time datetime="2026-04-29T06:00:00+00:00">April 29, 2026</time></p>' in site["episodes/a-bonus.md"]
     # the home page offers the trailer, playable in the site player
     home = site["index.md"]
     trailer = home[home.index("## Trailer"):home.index("## Support the show")]
@@ -100,7 +100,7 @@ def test_other_formats_can_be_chosen_and_video_plays_in_its_own_element(site):
     assert "Small &amp; light · 48 kbps · 5.4 MB" in chooser
     # other content (rel="...") is offered for download, not as a version of the same audio
     assert '<a href="https://cast.example/ep2-commentary.mp3" type="audio/mpeg" download>Director&#x27;s ' \
-        'commentary · MP3 · 2.0 MB</a>' in page
+        'commentary · MP3 · 2 MB</a>' in page
     assert '<source src="https://cast.example/ep2-720.mp4" type="video/mp4">' in page
     assert '<abbr title="sri sha384-abc">' in page
     # the site player keeps the feed's audio; the video is not handed to it

@@ -32,10 +32,10 @@ def test_the_page_shows_the_hosts_day_and_keeps_the_instant():
     pages = _pages()
     episode = pages["episodes/friday-evening-in-california.md"]
     # 16:00 PST is 00:00 UTC on the 21st: the host published on the 20th
-    assert '<time datetime="2006-01-20T16:00:00-08:00">20 January 2006</time>' in episode
+    assert '<time datetime="2006-01-20T16:00:00-08:00">January 20, 2006</time>' in episode
     [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', episode, re.S)
     assert json.loads(ld)["datePublished"] == "2006-01-20T16:00:00-08:00"
-    assert "21 January 2006" not in "".join(p for p in pages.values() if isinstance(p, str))
+    assert "January 21, 2006" not in "".join(p for p in pages.values() if isinstance(p, str))
 
 
 def test_episodes_are_sorted_by_the_instant_not_by_the_day_shown():
@@ -44,5 +44,5 @@ def test_episodes_are_sorted_by_the_instant_not_by_the_day_shown():
     # 05:00 (+10:00, 19:00 UTC on 31 December): newest first, Seattle leads with the earlier day
     seattle, sydney = listing.index("New Year&#x27;s Eve in Seattle"), listing.index("New Year&#x27;s morning in Sydney")
     assert seattle < sydney < listing.index("Friday evening in California")
-    assert '<time datetime="2022-12-31T23:30:00-08:00">31 December 2022</time>' in listing
-    assert '<time datetime="2023-01-01T05:00:00+10:00">1 January 2023</time>' in listing
+    assert '<time datetime="2022-12-31T23:30:00-08:00">December 31, 2022</time>' in listing
+    assert '<time datetime="2023-01-01T05:00:00+10:00">January 1, 2023</time>' in listing

@@ -291,8 +291,8 @@ def test_transcript_pages_tell_site_search_the_episode_the_moment_and_the_filter
                 'from the server</p>') in page
         assert '<a class="podsite-time" id="p-2" ' in page
     index = pages["transcripts/index.md"]
-    assert ('<li><a href="two.html">Two</a> (<time datetime="2026-01-12T06:00:00+00:00">12 January 2026</time>)</li>\n'
-            '<li><a href="one.html">One</a> (<time datetime="2026-01-05T06:00:00+00:00">5 January 2026</time>)</li>\n') in index
+    assert ('<li><a href="two.html">Two</a> (<time datetime="2026-01-12T06:00:00+00:00">January 12, 2026</time>)</li>\n'
+            '<li><a href="one.html">One</a> (<time datetime="2026-01-05T06:00:00+00:00">January 5, 2026</time>)</li>\n') in index
     assert "transcripts/search.json" not in pages and "data-podsite-transcript-search" not in index
 
 

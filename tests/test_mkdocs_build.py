@@ -48,7 +48,7 @@ def test_the_players_buttons_are_not_in_the_search_index(built):
     # "download" must not match every episode: the audio block is excluded from search
     pages = search_pages(built / "site")
     assert pages["/episodes/auditing-your-alliances/"]["content"].startswith(
-        "Auditing your alliances. Bonus · 22 April 2026 · 28 min · Season 2 · Episode 8")
+        "Auditing your alliances. Bonus · April 22, 2026 · 28 min · Season 2 · Episode 8")
     assert [url for url, page in pages.items()
             if re.search(r"Download the episode|Play episode", page["content"])] == []
 

@@ -200,9 +200,7 @@ def test_without_pango_the_build_says_what_to_install_and_how_to_turn_pdfs_off(p
     fake = tmp_path / "no-pango" / "weasyprint"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text(FAKE_WEASYPRINT)
-    # the fake first, then whatever path the tests run with (a worktree's code before the venv's)
-    path = os.pathsep.join(filter(None, [str(fake.parent), os.environ.get("PYTHONPATH")]))
-    result = mkdocs(project, "build", env={"PYTHONPATH": path})
+    result = mkdocs(project, "build", env={"PYTHONPATH": os.pathsep.join(filter(None, [str(fake.parent), os.environ.get("PYTHONPATH")]))})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert ("content/worksheets/alliances.yml: cannot make worksheet PDFs: WeasyPrint could not load "
@@ -214,7 +212,7 @@ def test_without_pango_the_build_says_what_to_install_and_how_to_turn_pdfs_off(p
 
     # With PDFs turned off, the same machine builds the site (and never imports WeasyPrint).
     edit(project / "mkdocs.yml", "      home_latest: 5\n", "      home_latest: 5\n      worksheet_pdf: false\n")
-    result = mkdocs(project, "build", "--strict", env={"PYTHONPATH": path})
+    result = mkdocs(project, "build", "--strict", env={"PYTHONPATH": os.pathsep.join(filter(None, [str(fake.parent), os.environ.get("PYTHONPATH")]))})
     assert result.returncode == 0, result.stderr
     assert (project / "site/worksheets/alliances/index.html").exists()
     assert not list((project / "site/worksheets").glob("*.pdf"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..build import build_catalog, load_sources
-from ..config import settings_from
+from ..config import settings_from, theme_html_lang, theme_language
 from ..errors import PodsiteError, Report, Severity
 from ..ingest.download import is_url
 from ..site.search_index import write_search_index
@@ -44,7 +44,9 @@ def _load_project(config_file: str):
     plugin = config.plugins.get("podsite")
     if plugin is None:
         raise click.ClickException(f"{config_file}: the podsite plugin is not listed under 'plugins:'")
-    return settings_from(plugin.config, config.config_file_path, config.use_directory_urls), config
+    language = theme_language(config)
+    return settings_from(plugin.config, config.config_file_path, config.use_directory_urls,
+                         theme_html_lang(language, config.theme.dirs) if language else ""), config
 
 
 @click.group()

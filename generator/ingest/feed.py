@@ -265,6 +265,10 @@ def _duplicate(guid: str, derived: str, first: int | None, line: int | None) -> 
 def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> Feed | None:
     """Parse feed bytes. Problems go to `report`; returns None when nothing usable was found."""
     origin = Origin(source)
+    if not data.strip():
+        report.error(origin, "the feed is empty (0 bytes of feed; check that the file or URL is "
+                             "the podcast's feed)")
+        return None
     data = xmlprep.prepare_feed_xml(data)
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if parsed.get("bozo"):
@@ -281,7 +285,7 @@ def parse_feed(data: bytes, source: str, report: Report, base_url: str = "") -> 
         else:
             report.warning(where, f"feed is not well-formed XML: {reason} "
                                   "(parsed what could be read; ask the feed's host to fix it)")
-    if not parsed.version and not parsed.entries:
+    if not parsed.get("version") and not parsed.entries:
         report.error(origin, "no RSS or Atom feed found in this file "
                              "(check that the file or URL is the podcast's feed)")
         return None

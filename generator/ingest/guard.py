@@ -75,7 +75,7 @@ class Refused(Exception):
     def describe(self, redirect: bool = False) -> str:
         """`10.0.0.5 is a private-network address`; with `redirect`, `the server redirects to
         intranet.example, which resolves to 10.0.0.5, a private-network address`."""
-        literal = self.host.strip("[]") == str(self.address)
+        literal = _literal(self.host) == self.address
         if redirect:
             return (f"the server redirects to {self.host}, " + ("" if literal else
                     f"which resolves to {self.address}, ") + self.reason)
@@ -146,10 +146,17 @@ class AddressPolicy:
 
 
 def _literal(host: str) -> Address | None:
+    """The address a host written as one stands for, in any spelling the resolver accepts
+    (`127.0.0.1`, `[::1]`, and the old IPv4 forms `127.1`, `0x7f.0.0.1`, `2130706433`)."""
+    host = host.strip("[]").split("%")[0]
     try:
-        return ipaddress.ip_address(host.strip("[]").split("%")[0])
+        return ipaddress.ip_address(host)
     except ValueError:
-        return None
+        pass
+    if host and all(c in "0123456789abcdefxABCDEFX." for c in host):
+        with contextlib.suppress(OSError):
+            return ipaddress.ip_address(socket.inet_aton(host))
+    return None
 
 
 # --- the overall deadline of one download ----------------------------------------------------------

@@ -44,6 +44,8 @@ class ListenInfo:
     people: tuple[tuple[str, Person], ...]  # (person id, person)
     transcript: Transcript | None
     transcript_path: str | None  # generated page, e.g. transcripts/<slug>.md
+    transcript_language: str = ""  # as the feed says (podcast:transcript language); "" unknown
+    chapters_language: str = ""  # the feed's <language> for chapters from the feed
 
 
 def transcript_path(episode: Episode) -> str:
@@ -70,6 +72,8 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
         chapters = (note.chapters if note else ()) or feed.chapters
         if not chapters and feed.chapters_url in remote:
             chapters = parse_chapters_json(remote[feed.chapters_url], feed.chapters_url, report)
+        from_feed = bool(chapters) and not (note and note.chapters)
+        transcript_language = ""
         people = people_of[episode.slug]
         transcript = None
         beside = local.get(note.path.rpartition(".")[0]) if note else None
@@ -79,9 +83,11 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
             best = preferred_transcript(feed.transcripts)
             if best is not None and best.url in remote:
                 transcript = parse_transcript(remote[best.url], best.type, best.url, report)
+                transcript_language = best.language or catalog.podcast.language
         infos[episode.slug] = ListenInfo(
             chapters, tuple((ids[p.name], p) for p in people), transcript,
-            transcript_path(episode) if transcript else None)
+            transcript_path(episode) if transcript else None, transcript_language,
+            catalog.podcast.language if from_feed else "")
     return infos
 
 

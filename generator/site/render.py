@@ -20,7 +20,7 @@ import jinja2
 import nh3
 
 from ..model import Catalog, Episode, Trailer, Virtue
-from . import notes_html, rawhtml
+from . import i18n, notes_html, rawhtml
 
 # Characters that start inline Markdown anywhere (all in Python-Markdown's ESCAPED_CHARS, plus '|'),
 # and the block markers that only matter at the start of a line.
@@ -65,26 +65,18 @@ def _plain_text(fragment: str) -> str:
     return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
 
 
-def duration(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    if seconds < 60:
-        return f"{seconds} s"
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
 def long_date(value) -> str:
-    """The day as the host published it: `value` keeps the feed's own UTC offset (ingest/dates.py)."""
+    """`6 May 2026`, the day as the host published it (`value` keeps the feed's own UTC offset,
+    ingest/dates.py): for the maintainer's command line (`podsite new`); pages use i18n.long_date."""
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
-def time_tag(value) -> str:
-    """`<time>` with the host's day for the listener and the exact instant (with its offset) for
-    machines; "" without a date."""
+def time_tag(value, interface: i18n.Interface = i18n.ENGLISH) -> str:
+    """`<time>` with the host's day for the listener, in the site's language, and the exact instant
+    (with its offset) for machines; "" without a date."""
     if not value:
         return ""
-    return f'<time datetime="{attr(value.isoformat())}">{attr(long_date(value))}</time>'
+    return f'<time datetime="{attr(value.isoformat())}">{attr(i18n.long_date(value, interface))}</time>'
 
 
 class PathError(ValueError):
@@ -154,7 +146,7 @@ def virtue_path(virtue: Virtue) -> str:
     return f"virtues/{virtue.id}.md"
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates_dir: Path, interface: i18n.Interface = i18n.ENGLISH) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
@@ -163,11 +155,12 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         auto_reload=False,  # one environment per build: no need to stat templates per page
         trim_blocks=True,
         lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],  # {{ _("...") }}: interface words come from a catalog
+        # {{ _("...") }}: interface words come from the site language's catalog (i18n.py)
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
     )
-    env.install_null_translations(newstyle=True)  # English until a catalog is installed
-    env.filters.update(md=md_text, attr=attr, meta=meta, duration=duration,
-                       long_date=long_date, time_tag=time_tag, summary=plain_summary,
+    i18n.install(env, interface)
+    env.filters.update(md=md_text, attr=attr, meta=meta, summary=plain_summary,
+                       time_tag=lambda value: time_tag(value, interface),
                        html_block=rawhtml.mark)
     env.globals.update(episode_path=episode_path, virtue_path=virtue_path)
     env.globals["link"] = _link

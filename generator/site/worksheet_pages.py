@@ -17,6 +17,7 @@ import jinja2
 from ..errors import Report, shown
 from ..model import Catalog, Origin, Virtue
 from ..sources.worksheets import Worksheet, parse_worksheet
+from .i18n import ENGLISH, Interface
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def render_worksheets(sheets: tuple[Worksheet, ...], catalog: Catalog, env: jinj
 
 
 def render_worksheet_pdfs(sheets: tuple[Worksheet, ...], catalog: Catalog, templates_dir: Path,
-                          cache_dir: Path | None, report: Report) -> dict[str, bytes]:
+                          cache_dir: Path | None, report: Report,
+                          interface: Interface = ENGLISH) -> dict[str, bytes]:
     """Every worksheet on every paper size; errors (no Pango, wrong page count) go to `report`."""
     from .worksheet_pdf import (
         PAPERS,
@@ -96,7 +98,7 @@ def render_worksheet_pdfs(sheets: tuple[Worksheet, ...], catalog: Catalog, templ
         render_worksheet_html,
     )
 
-    env = make_html_environment(templates_dir)
+    env = make_html_environment(templates_dir, interface)
     virtues = {v.id: v for v in catalog.virtues}
     files: dict[str, bytes] = {}
     used: set[str] = set()

@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from ..model import Podcast, Virtue
 from ..sources.worksheets import Worksheet
+from .i18n import ENGLISH, Interface, install
 
 FONTS_DIR = Path(__file__).parent.parent / "fonts"
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
@@ -74,13 +75,15 @@ def paper_path(worksheet: Worksheet, paper: Paper) -> str:
     return f"worksheets/{worksheet.virtue}-{paper.id}.pdf"
 
 
-def make_html_environment(templates_dir: Path) -> jinja2.Environment:
-    """HTML out, so autoescape is on (the Markdown environment in render.py escapes by filter)."""
+def make_html_environment(templates_dir: Path, interface: Interface = ENGLISH) -> jinja2.Environment:
+    """HTML out, so autoescape is on (the Markdown environment in render.py escapes by filter).
+    The interface words, `lang` and `direction` (set on <html>: the PDF's /Lang and its reading
+    order) are the site's."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True,
-                             extensions=["jinja2.ext.i18n"])
-    env.install_null_translations(newstyle=True)
+                             extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
+    install(env, interface)
     env.filters["css_string"] = css_string
     return env
 
@@ -94,9 +97,8 @@ def css_string(text: str) -> Markup:
 
 def render_worksheet_html(env: jinja2.Environment, worksheet: Worksheet, virtue: Virtue,
                           podcast: Podcast, paper: Paper) -> str:
-    lang = (podcast.language or "en").split(",")[0].strip() or "en"
     return env.get_template("worksheet.html.j2").render(
-        worksheet=worksheet, virtue=virtue, podcast=podcast, paper=paper.css, lang=lang)
+        worksheet=worksheet, virtue=virtue, podcast=podcast, paper=paper.css, paper_name=paper.name)
 
 
 @lru_cache(maxsize=1)

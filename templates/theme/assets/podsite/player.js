@@ -7,7 +7,10 @@
    - The position of every episode is kept in localStorage (podsite:position:<audio URL>), and the
      episode last played (podsite:now) comes back, paused, after a reload.
    - Every control is a native button, range or select: Tab reaches them, Space/Enter and the
-     arrow keys work, screen readers name them. */
+     arrow keys work, screen readers name them.
+   - Words: _() and ngettext() look them up in the site language's catalog, which the theme puts
+     in the page as JSON (#podsite-i18n, from generator/locale/); pybabel extracts them from here,
+     so every string shown is in generator/locale/podsite.pot. */
 (function () {
   "use strict";
   var player = document.querySelector("[data-podsite-player]");
@@ -24,6 +27,33 @@
   var current = null; // {src, title, page}
   var lastSaved = 0;
   var stopAt = null; // end of the clip being played (a soundbite, or #t=start,end), in seconds
+
+  // --- the site language's words (generator/site/i18n.py js_catalog) -----------------------------
+  var catalog = { lang: document.documentElement.lang || "en", messages: {}, plurals: {} };
+  try {
+    var data = document.getElementById("podsite-i18n");
+    if (data) catalog = JSON.parse(data.textContent);
+  } catch (e) { /* English */ }
+  var plural = null, numbers = null;
+  try { plural = new Intl.PluralRules(catalog.lang); } catch (e) { plural = null; }
+  try { numbers = new Intl.NumberFormat(catalog.lang, { numberingSystem: "latn" }); } catch (e) { numbers = null; }
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
+  function number(n) { return numbers ? numbers.format(n) : String(n); }
+  function _(text, values) {
+    return fill(Object.prototype.hasOwnProperty.call(catalog.messages, text) ? catalog.messages[text] : text, values);
+  }
+  function ngettext(singular, pluralText, n, values) {
+    values = values || {};
+    if (!("num" in values)) values.num = number(n);
+    var forms = catalog.plurals[singular];
+    var form = forms && ((plural && forms[plural.select(n)]) || forms.other);
+    return fill(form || (n === 1 ? singular : pluralText), values);
+  }
 
   function get(key) { try { return store ? store.getItem(key) : null; } catch (e) { return null; } }
   function set(key, value) { try { if (store) store.setItem(key, value); } catch (e) { /* full */ } }
@@ -56,18 +86,18 @@
 
   function render() {
     var playing = !audio.paused && !audio.ended;
-    toggle.setAttribute("aria-label", playing ? "Pause" : "Play");
+    toggle.setAttribute("aria-label", playing ? _("Pause") : _("Play"));
     icon.innerHTML = playing ? "&#10074;&#10074;" : "&#9654;";
     var duration = isFinite(audio.duration) ? audio.duration : 0;
     position.max = String(Math.floor(duration));
     position.value = String(Math.floor(audio.currentTime || 0));
-    position.setAttribute("aria-valuetext", clock(audio.currentTime) + " of " + clock(duration));
+    position.setAttribute("aria-valuetext", _("%(position)s of %(duration)s", { position: clock(audio.currentTime), duration: clock(duration) }));
     time.textContent = clock(audio.currentTime) + " / " + clock(duration);
     var buttons = document.querySelectorAll("[data-podsite-play]");
     for (var i = 0; i < buttons.length; i++) {
       var episode = buttons[i].closest("[data-podsite-episode]");
       var mine = current && episode && episode.getAttribute("data-src") === current.src;
-      buttons[i].textContent = mine && playing ? "Pause" : "Play episode";
+      buttons[i].textContent = mine && playing ? _("Pause") : _("Play episode");
     }
   }
 
@@ -203,7 +233,10 @@
       if (hit) shown++;
     }
     var status = document.querySelector("[data-podsite-find-status]");
-    if (status) status.textContent = words ? shown + " of " + paragraphs.length + " paragraphs" : "";
+    if (status) {
+      status.textContent = words ? ngettext("%(shown)s of %(num)s paragraph", "%(shown)s of %(num)s paragraphs",
+                                           paragraphs.length, { shown: number(shown) }) : "";
+    }
   }
 
   document.addEventListener("click", function (event) {
