@@ -4,6 +4,7 @@
     .venv/bin/python bench/benchmark.py            # 200, 2000 and 10,000 episodes (~17 min)
     .venv/bin/python bench/benchmark.py --quick    # 200 and 1000 episodes (~3 min)
     .venv/bin/python bench/benchmark.py --sizes 500 --keep /tmp/bench
+    .venv/bin/python bench/benchmark.py --sizes 200 2000 --transcript-words 8000 --repeat 1
 
 For each size it writes a synthetic feed with ../shared/bench/make_feed.py (or --make-feed), then
 in one run on one machine measures:
@@ -14,7 +15,11 @@ in one run on one machine measures:
 2. bytes of an episode page and of a plain page (median), the largest page, the whole site;
 3. feed ingest: cold (feedparser), warm (unchanged feed, served by the parsed-feed cache), and the
    floor: the same bytes parsed by the standard library's ElementTree;
-4. the search index, raw and gzipped;
+4. site search (Pagefind): the index on disk and its build time, and in headless Chromium the
+   bytes a browser transfers for a first query (pagefind.js, its WebAssembly, the index chunks and
+   the fragments of the first page of results) and the time from the last keystroke to the
+   results, beside the whole index Material's search downloads on a first query of the plain
+   site (`--transcript-words N`: transcripts of N words, so that it is there to search);
 5. peak memory (max RSS) of each `mkdocs build` process.
 
 Times are wall clock and CPU (user + sys of the child, from wait4): with other work on the machine
@@ -58,6 +63,8 @@ TARGET_BUILD_RATIO = 1.25
 TARGET_INGEST_RATIO = 3.0
 TARGET_PAGE_RATIO = 1.5
 TARGET_MEMORY_MB = 1024
+TARGET_QUERY_BYTES = 300_000
+TARGET_QUERY_MS = 300
 
 
 @dataclass
@@ -92,19 +99,65 @@ def best(runs: list[Run]) -> Run:
 # What each synthetic transcript says, as the two speakers' turns: served as WebVTT to podsite,
 # written as the same Markdown turns for the plain build, so both build the same text.
 TURNS = (("Host", "Episode {number}, the opening words."), ("Guest", "And the answer."))
+TURN_WORDS = 40  # words per turn of a long transcript (--transcript-words)
+VOCABULARY_SIZE = 30000
+
+
+def vocabulary() -> list[str]:
+    """Words for long synthetic transcripts, most frequent first (drawn with Zipf's law): the
+    sample show's own words, then made-up ones, so the index has a real language's spread."""
+    import random
+    words = []
+    for path in sorted((REPO / "content").rglob("*.md")) + sorted((REPO / "content").rglob("*.vtt")):
+        words += re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8").lower())
+    seen = list(dict.fromkeys(words))
+    rng = random.Random(7)
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sta", "ven", "dor", "pli", "tha", "gre", "son"]
+    while len(seen) < VOCABULARY_SIZE:
+        made = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if made not in seen:
+            seen.append(made)
+    return seen[:VOCABULARY_SIZE]
+
+
+def transcript_turns(number: str, words: int) -> list[tuple[str, str]]:
+    """The turns of episode `number`'s transcript: the two of TURNS, or `words` words of text."""
+    if not words:
+        return [(who, said.format(number=number)) for who, said in TURNS]
+    import random
+    rng = random.Random(int(number) if number.isdigit() else number)
+    vocab = WORDS or WORDS.extend(vocabulary()) or WORDS
+    weights = CUMULATIVE or CUMULATIVE.extend(_zipf(len(vocab))) or CUMULATIVE
+    drawn = rng.choices(vocab, cum_weights=weights, k=words)
+    return [(TURNS[i % 2][0], " ".join(drawn[start:start + TURN_WORDS]).capitalize() + ".")
+            for i, start in enumerate(range(0, words, TURN_WORDS))]
+
+
+def _zipf(n: int) -> list[float]:
+    total, out = 0.0, []
+    for rank in range(1, n + 1):
+        total += 1 / rank
+        out.append(total)
+    return out
+
+
+WORDS: list[str] = []
+CUMULATIVE: list[float] = []
 
 
 class Attachments(BaseHTTPRequestHandler):
     """The synthetic feed's chapter (.json) and transcript (.vtt) files, on 127.0.0.1: a first
     build downloads them all, as it would from a show's host; rebuilds use the copies."""
 
+    words = 0  # --transcript-words
+
     def do_GET(self):
         name = self.path.rsplit("/", 1)[-1]
         number = name.split(".")[0]
         if name.endswith(".vtt"):
-            (host, opening), (guest, answer) = TURNS
-            body = (f"WEBVTT\n\n00:00:00.000 --> 00:00:09.000\n<v {host}>{opening.format(number=number)}"
-                    f"\n\n00:00:09.000 --> 00:00:20.000\n<v {guest}>{answer}\n").encode()
+            cues = [f"00:{i // 6:02d}:{i % 6 * 10:02d}.000 --> 00:{i // 6:02d}:{i % 6 * 10 + 9:02d}.000\n"
+                    f"<v {who}>{said}" for i, (who, said) in enumerate(transcript_turns(number, self.words))]
+            body = ("WEBVTT\n\n" + "\n\n".join(cues) + "\n").encode()
         elif name.endswith(".json"):
             body = (b'{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Opening"}, '
                     b'{"startTime": 300, "title": "The story"}, {"startTime": 1500, "title": "Try this"}]}')
@@ -121,7 +174,8 @@ class Attachments(BaseHTTPRequestHandler):
         pass
 
 
-def serve_attachments() -> str:
+def serve_attachments(words: int = 0) -> str:
+    Attachments.words = words
     server = ThreadingHTTPServer(("127.0.0.1", 0), Attachments)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/"
@@ -142,11 +196,11 @@ def podsite_project(where: Path) -> Path:
     return where
 
 
-def plain_project(where: Path, feed: Path) -> Path:
+def plain_project(where: Path, feed: Path, words: int = 0) -> Path:
     """MkDocs + Material, same config without podsite, one plain page per feed item."""
     where.mkdir()
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "podsite" in p)]
+    config["plugins"] = ["search"]  # Material's own search, as before podsite had one
     config["docs_dir"] = "docs"
     config.pop("watch", None)
     config["theme"].pop("custom_dir", None)  # plain Material: no podsite player bar or tags
@@ -168,8 +222,8 @@ def plain_project(where: Path, feed: Path) -> Path:
         if item.find(transcript) is not None:  # podsite makes a transcript page: so does this
             (docs / "plain-transcripts" / f"t{number:05d}.md").write_text(
                 f"---\nsearch:\n  exclude: true\n---\n# Transcript: {title}\n\n"
-                + "\n\n".join(f"**{who}:** {said.format(number=number)}" for who, said in TURNS) + "\n",
-                encoding="utf-8")
+                + "\n\n".join(f"**{who}:** {said}" for who, said in transcript_turns(str(number), words))
+                + "\n", encoding="utf-8")
     return where
 
 
@@ -232,7 +286,77 @@ def mb(size: float) -> str:
     return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"
 
 
-def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, attachments: str) -> dict:
+QUERIES = ("alliances", "courage")  # the first query, then a second one (both words of the sample)
+CHROMIUM = "/usr/bin/chromium"
+
+
+def search_in_browser(site: Path) -> dict:
+    """Serve `site` on 127.0.0.1, open it in headless Chromium, and search from the header box as
+    a listener does: the bytes each query makes the browser fetch (as sent, and as a server that
+    gzips JavaScript would send them; the index files are gzipped already) and the time from the
+    last keystroke to the results on screen."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    figures = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+            page = browser.new_page()
+            fetched: list[tuple[str, int, int]] = []
+
+            def count(response) -> None:
+                if "/pagefind/" in response.url:
+                    body = response.body()
+                    packed = len(body) if response.url.endswith((".pf_fragment", ".pf_index", ".pf_meta",
+                                                                ".pf_filter", ".pagefind")) \
+                        else len(gzip.compress(body, 6))
+                    fetched.append((response.url, len(body), packed))
+
+            page.on("response", count)
+            page.goto(url)
+            page.evaluate("""() => { window.lastKey = 0;
+                document.addEventListener('keydown', () => { window.lastKey = performance.now(); }, true);
+                document.addEventListener('podsite:search-results', () => { window.shown = performance.now(); }); }""")
+            for n, query in enumerate(QUERIES):
+                fetched.clear()
+                page.keyboard.press("/")
+                if n:
+                    page.keyboard.press("Control+A")
+                    page.keyboard.press("Backspace")
+                page.keyboard.type(query, delay=80)
+                page.wait_for_selector(f"[data-podsite-searched='{query}']", state="attached", timeout=120000)
+                page.wait_for_timeout(300)  # responses still being read
+                results = page.locator(".md-search-result__item").count()
+                took = page.evaluate("window.shown - window.lastKey")
+                figures["first" if n == 0 else "next"] = {
+                    "query": query, "results": results, "ms": took, "files": len(fetched),
+                    "raw": sum(f[1] for f in fetched), "sent": sum(f[2] for f in fetched)}
+                page.keyboard.press("Escape")
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return figures
+
+
+def index_build_seconds(project: Path) -> float:
+    import json
+    stamp = project / ".cache" / "podsite" / "search" / "podsite-index.json"
+    return json.loads(stamp.read_text())["stats"]["seconds"]
+
+
+def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, attachments: str,
+            words: int = 0) -> dict:
     folder = work / str(episodes)
     folder.mkdir(parents=True)
     feed = folder / "feed.xml"
@@ -243,7 +367,7 @@ def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, atta
         data = data.replace(tag + b' url="https://example.org/', tag + b' url="' + attachments.encode())
     feed.write_bytes(data)
     ours = podsite_project(folder / "podsite")
-    plain = plain_project(folder / "plain", feed)
+    plain = plain_project(folder / "plain", feed, words)
     env = {"PODCAST_FEED": str(feed)}
     print(f"  {episodes} episodes: feed {mb(feed.stat().st_size)}; building...", flush=True)
 
@@ -265,8 +389,7 @@ def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, atta
         edits.append(run_mkdocs(ours, env))
         plains.append(run_mkdocs(plain, {}))
     our_site, plain_site = ours / "site", plain / "site"
-    index = our_site / "search" / "search_index.json"
-    index_bytes = index.read_bytes()
+    index_bytes = (plain_site / "search" / "search_index.json").read_bytes()  # Material's, whole
     return {
         "episodes": episodes,
         "feed_bytes": feed.stat().st_size,
@@ -283,6 +406,10 @@ def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, atta
         "pages": sum(1 for _ in our_site.rglob("*.html")),
         "index_raw": len(index_bytes),
         "index_gz": len(gzip.compress(index_bytes, 6)),
+        "pagefind_disk": tree_size(our_site / "pagefind"),
+        "pagefind_files": sum(1 for _ in (our_site / "pagefind").rglob("*")),
+        "pagefind_seconds": index_build_seconds(ours),
+        "browser": search_in_browser(our_site),
         "ingest": ingest(feed, folder / "ingest-cache", repeat),
     }
 
@@ -339,7 +466,23 @@ def report(results: list[dict]) -> None:
               f"{r['episode_page'] / r['plain_page']:5.2f} | {mb(size):>9} {path:>20} | {r['pages']:>6} | "
               f"{mb(r['site']):>9} | {mb(r['plain_site']):>10}")
     print()
-    print("feed ingest (s) and search index")
+    print("site search: podsite's Pagefind index against Material's (plain site), what a first query costs")
+    head = (f"{'episodes':>8} | {'index on disk':>13} | {'files':>6} | {'index build':>11} | "
+            f"{'1st query: sent (raw)':>22} | {'files':>5} | {'keystroke->results':>18} | "
+            f"{'next query':>19} | {'Material: whole index gz':>24}")
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        b = r["browser"]
+        first, nxt = b["first"], b["next"]
+        print(f"{r['episodes']:>8} | {mb(r['pagefind_disk']):>13} | {r['pagefind_files']:>6} | "
+              f"{r['pagefind_seconds']:>9.1f} s | {mb(first['sent']):>9} ({mb(first['raw'])}) | "
+              f"{first['files']:>5} | {first['ms']:>15.0f} ms | {mb(nxt['sent']):>8} {nxt['ms']:>6.0f} ms | "
+              f"{mb(r['index_gz']):>24}")
+    print(f"  (queries: {QUERIES[0]!r} first, with pagefind.js and its WebAssembly; then {QUERIES[1]!r}; "
+          "'sent' = as a server that gzips JavaScript sends it; Material's index has no transcripts)")
+    print()
+    print("feed ingest (s) and Material's search index (plain site)")
     head = (f"{'episodes':>8} | {'feed':>8} | {'cold':>6} | {'warm':>6} | {'ElementTree':>11} | "
             f"{'warm/ET':>7} | {'index raw':>9} | {'gzipped':>8}")
     print(head)
@@ -375,6 +518,13 @@ def targets(results: list[dict]) -> None:
     ratio = worst["episode_page"] / worst["plain_page"]
     print(f"  [{verdict(ratio <= TARGET_PAGE_RATIO)}] episode page: at most {ratio:.2f}x a plain page, "
           f"target <= {TARGET_PAGE_RATIO}x")
+    worst = max(results, key=lambda r: r["browser"]["first"]["sent"])
+    sent = worst["browser"]["first"]["sent"]
+    print(f"  [{verdict(sent <= TARGET_QUERY_BYTES)}] first search query: at most {mb(sent)} transferred "
+          f"({worst['episodes']} episodes), target <= {mb(TARGET_QUERY_BYTES)}")
+    slowest = max(max(r["browser"]["first"]["ms"], r["browser"]["next"]["ms"]) for r in results)
+    print(f"  [{verdict(slowest <= TARGET_QUERY_MS)}] keystroke to results: at most {slowest:.0f} ms, "
+          f"target <= {TARGET_QUERY_MS} ms")
     small, big = results[0], results[-1]
     if big is not small:
         grow = big["largest"][0] / small["largest"][0]
@@ -394,18 +544,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rebuilds per size; the best counts")
     parser.add_argument("--make-feed", type=Path, default=MAKE_FEED, help="feed generator script")
     parser.add_argument("--keep", type=Path, help="keep the projects in this (new) folder")
+    parser.add_argument("--transcript-words", type=int, default=0,
+                        help="words in each episode's transcript (default: two short turns)")
     args = parser.parse_args()
     if not args.make_feed.is_file():
         sys.exit(f"{args.make_feed}: feed generator not found (pass --make-feed PATH to "
                  "shared/bench/make_feed.py, which writes synthetic podcast feeds)")
-    attachments = serve_attachments()
+    attachments = serve_attachments(args.transcript_words)
     sizes = args.sizes or ([200, 1000] if args.quick else [200, 2000, 10000])
     work = args.keep or Path(tempfile.mkdtemp(prefix="podsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"podsite benchmark: {', '.join(map(str, sizes))} episodes in {work}", flush=True)
     try:
-        results = [measure(n, work, args.make_feed, args.repeat if n < 10000 else 1, attachments)
-                   for n in sizes]
+        results = [measure(n, work, args.make_feed, args.repeat if n < 10000 else 1, attachments,
+                           args.transcript_words) for n in sizes]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -152,6 +152,12 @@ class PodsiteConfig(base.Config):
     names, addresses or networks, e.g. `[127.0.0.1, podcasts.lan, 10.1.0.0/16]`. Your own
     `feed_url` may be on any host without this."""
 
+    search = c.Type(bool, default=True)
+    """Site search over every page, transcripts included, with Pagefind: the build indexes the
+    finished site into `pagefind/` and the header's search box queries it, fetching only the
+    parts of the index a query needs. Replaces Material's `search` plugin (take `- search` out of
+    `plugins:`). `false` builds no index and shows no search box."""
+
     subscribe = SubscribeLinks()
     """Podcast apps for the subscribe links, `name: URL` (e.g. `Apple Podcasts: https://...`).
     The feed's own link (atom:link rel="self") is always offered first."""

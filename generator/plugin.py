@@ -10,8 +10,9 @@
 - on_page_content: put those blocks back into the page's HTML.
 - on_env: podsite's catalog for the theme override's words (main.html), and player.js' part of it;
   the show's feed URL for every page's <link rel="alternate">.
-- on_post_build: swap the finished staging folder into place; only then does a newly downloaded
-  feed become the last good copy (`build.keep_feed`).
+- on_post_build: index the finished site for search (Pagefind, site/search_index.py), then swap
+  the staging folder into place; an indexer failure stops the build with the old site in place.
+  Only then does a newly downloaded feed become the last good copy (`build.keep_feed`).
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ from .build import (
 )
 from .config import PodsiteConfig, material_language, settings_from, theme_html_lang, theme_language
 from .errors import PodsiteError, Report, Severity
-from .site import export, i18n, nav, notes_html, rawhtml, writer
+from .site import export, i18n, nav, notes_html, rawhtml, search_index, writer
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many
+MATERIAL_SEARCH = ("search", "material/search")  # the names Material's search plugin goes by
 
 
 def feed_link(pages: dict[str, str | bytes]) -> str:
@@ -100,6 +102,10 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self.early_sources = None
         if not self.settings.language:
             self._follow_feed_language(config)
+        if self.config.search and any(name in config.plugins for name in MATERIAL_SEARCH):
+            log.warning(f"{os.path.relpath(config.config_file_path)}: Material's search plugin is on "
+                        "beside podsite's site search, which replaces it (take '- search' out of "
+                        "'plugins:'; or set 'search: false' under podsite to keep Material's)")
         if self.command in ("build", "gh-deploy"):
             self.final_site_dir = config.site_dir
             config.site_dir = writer.staging_dir_for(config.site_dir)
@@ -232,17 +238,38 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if self.unplaced > SHOWN_PAGES:
             log.warning(f"... and {self.unplaced - SHOWN_PAGES} more page(s) with raw HTML blocks that "
                         "did not reach the page")
-        if self.final_site_dir is None:  # mkdocs serve: the build is done
+        if not self.config.enabled:
+            return
+        if self.final_site_dir is None:  # mkdocs serve: its own folder, no swap
+            self._index(config, config.site_dir, config.site_dir)
             self._keep_feed()
             return
         staging, final = config.site_dir, self.final_site_dir
-        config.site_dir = final  # gh-deploy publishes config.site_dir after the build
         if self.warnings is not None and self.warnings.get_counts():
+            config.site_dir = final
             writer.discard(staging)  # MkDocs aborts a strict build next: keep the old site
             return
+        self._index(config, staging, final)  # while config.site_dir is the staging folder: a failure drops it
+        config.site_dir = final  # gh-deploy publishes config.site_dir after the build
         writer.swap_in(staging, final)
         self._keep_feed()
         log.info(f"site written to {os.path.relpath(final)}/")
+
+    def _index(self, config, site_dir: str, shown: str) -> None:
+        """The search index of the finished site; on failure the staged site is dropped."""
+        if not self.config.search:
+            return
+        shown = os.path.relpath(shown)
+        cache = self.settings.root / self.settings.cache_dir / "search" if self.settings.cache_dir else None
+        try:
+            stats = search_index.write_search_index(Path(site_dir), shown + "/", cache)
+        except PodsiteError as exc:
+            self._abort(config, [str(p) for p in exc.problems])
+        if stats.whole_pages:
+            log.warning(f"{shown}/: no page is marked data-pagefind-body, so "
+                        "search indexed every page whole, 404 and redirects included (the theme "
+                        "override templates/theme/main.html marks each page's content)")
+        log.info(str(stats))
 
     def _keep_feed(self) -> None:
         if self.config.enabled and self.sources is not None:

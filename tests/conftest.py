@@ -66,3 +66,16 @@ def without_people_or_transcripts(project: Path) -> None:
         note.write_text(re.sub(r"^transcript:.*\n", "", text, flags=re.M), encoding="utf-8")
     for transcript in (project / "content/episodes").glob("*.vtt"):
         transcript.unlink()
+
+
+def search_pages(site: Path) -> dict[str, dict]:
+    """url -> what the site search (Pagefind) keeps of that page: its `content` (the words),
+    `meta` (title, kind...) and `filters`, read from the index's fragment files (gzip, JSON)."""
+    import gzip
+    import json
+    pages = {}
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        page = json.loads(data[data.index(b"{"):])
+        pages[page["url"]] = page
+    return pages

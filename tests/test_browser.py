@@ -164,17 +164,6 @@ def wait_playing_past(page, seconds: float) -> None:
         return !a.paused && a.currentTime > {seconds}; }}""", timeout=15000)
 
 
-def test_search_finds_an_episode_by_a_word_only_in_its_show_notes(page, base_url):
-    # "Thursday" is in the notes of episode 2 (and in its transcript, which is not indexed)
-    page.goto(base_url)
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.press_sequentially("Thursday", delay=50)
-    results = page.locator(".md-search-result__item")
-    expect(results.first).to_contain_text(TITLE, timeout=15000)
-    assert "Transcript" not in page.locator(".md-search-result").inner_text()
-
-
 def test_play_starts_audio_and_keeps_playing_on_another_page(page, base_url):
     page.goto(base_url + EPISODE)
     page.locator("[data-podsite-play]").click()
@@ -268,35 +257,6 @@ def test_a_transcript_timestamp_seeks_the_player(page, base_url):
     page.locator("#podsite-find").fill("noticing")
     expect(page.locator("[data-podsite-find-status]")).to_have_text(re.compile(r"^1 of \d+ paragraphs$"))
     expect(page.locator(".podsite-transcript p:visible")).to_have_count(1)
-
-
-def test_the_transcripts_page_finds_words_said_in_an_episode(page, base_url):
-    requested = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.goto(base_url)
-    page.evaluate("window.podsiteSamePage = true")
-    page.locator(".md-tabs__link", has_text="Transcripts").click()  # instant navigation
-    expect(page.locator("h1")).to_contain_text("Transcripts")
-    assert page.evaluate("window.podsiteSamePage") is True
-    assert not [url for url in requested if url.endswith("search.json")]  # not until a search
-
-    query = page.locator("[data-podsite-transcript-query]")
-    query.fill("Heroic courage")  # any order, any case: "courage at work rarely looks heroic"
-    status = page.locator("[data-podsite-transcript-status]")
-    expect(status).to_have_text("1 passage in 1 episode")
-    assert [url for url in requested if url.endswith("/transcripts/search.json")]
-    result = page.locator("[data-podsite-transcript-results] li")
-    expect(result.locator("a")).to_have_text(f"{TITLE}, 0:12")
-    assert result.locator("mark").all_inner_texts() == ["courage", "heroic"]
-    assert result.locator("strong").inner_text() == "Tomás Ferreira:"
-
-    query.fill("courage <b>")  # text, never markup
-    expect(status).to_have_text("Nothing found: no transcript has all of these words.")
-    query.fill("heroic")
-    expect(status).to_have_text("1 passage in 1 episode")
-    result.locator("a").click()
-    expect(page).to_have_url(re.compile(r"/transcripts/courage-is-a-small-step-taken-twice/#p-2$"))
-    expect(page.locator("#p-2")).to_contain_text("rarely looks heroic")
 
 
 def test_the_transcript_find_box_has_a_visible_border(page, base_url):

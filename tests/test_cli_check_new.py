@@ -40,7 +40,7 @@ def test_every_command_has_help(command):
 def test_check_passes_the_sample(project):
     result = podsite(project, "check", "--strict")
     assert result.exit_code == 0
-    assert result.stderr.splitlines() == [MISSING_9, "0 errors, 0 warnings; 44 pages would be generated"]
+    assert result.stderr.splitlines() == [MISSING_9, "0 errors, 0 warnings; 43 pages would be generated"]
 
 
 def test_links_that_lead_nowhere_are_warnings_with_their_line(project):
@@ -64,7 +64,7 @@ def test_links_that_lead_nowhere_are_warnings_with_their_line(project):
         f"warning: {NOTE_8}:28: link to '../episodes/missing.md' leads nowhere: no show notes, "
         "virtue or page is at content/episodes/missing.md (link to a show-notes or virtue file "
         "relative to this one, e.g. 001-why-virtues.md)",
-        "0 errors, 3 warnings; 44 pages would be generated"]
+        "0 errors, 3 warnings; 43 pages would be generated"]
     assert podsite(project, "check", "--strict").exit_code == 1
 
 
@@ -190,7 +190,7 @@ def test_check_summary_lists_the_episodes_that_need_notes_with_their_command(pro
     assert result.exit_code == 0
     assert summary.read_text() == (
         "The feed has changed.\n\n"
-        "**podsite check**: 0 errors, 0 warnings; 44 pages would be generated\n\n"
+        "**podsite check**: 0 errors, 0 warnings; 43 pages would be generated\n\n"
         "Episodes that still need show notes (2; published with the feed's description until "
         "then):\n\n"
         "- Questions worth asking your sceptics: `podsite new 9` starts "

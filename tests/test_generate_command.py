@@ -10,7 +10,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import BIN, ROOT, edit, mkdocs, without_people_or_transcripts
+from conftest import BIN, ROOT, edit, mkdocs, search_pages, without_people_or_transcripts
 
 from generator.commands.generate import MANIFEST
 from generator.site.rawhtml import inline
@@ -116,6 +116,16 @@ def test_zensical_builds_and_finds_every_episode(project):
     for location in episodes:
         assert (project / "site" / location / "index.html").is_file()
     assert not list((project / "site").rglob(MANIFEST))  # Zensical skips dot files
+
+    # Zensical runs no plugins: `podsite index` gives the site podsite's search (the header's box
+    # comes from the theme override)
+    indexed = podsite(project, "index", "site")
+    assert indexed.returncode == 0, indexed.stderr
+    assert indexed.stdout.startswith("site/pagefind/: search index: 26 pages, ")
+    titles = {page["meta"]["title"] for url, page in search_pages(project / "site").items()
+              if url.startswith("/episodes/")}
+    assert titles == set(feed_titles(project))
+    assert 'data-podsite-search' in (project / "site/index.html").read_text()
 
 
 def test_generate_warns_of_nav_entries_for_sections_the_show_does_not_have(project):

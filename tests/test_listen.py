@@ -286,35 +286,40 @@ def test_a_transcript_beside_the_notes_wins_and_people_get_pages(tmp_path):
     assert "Two" in pages["people/ana-ruiz.md"]  # channel hosts are in every episode without people
 
 
-def test_transcripts_are_searched_from_a_file_of_their_own(tmp_path, server):
+def test_transcript_pages_tell_site_search_the_episode_the_moment_and_the_filters(tmp_path, server):
     files, base, requests = server
     (files / "1.vtt").write_bytes(VTT)
-    (files / "2.srt").write_text("1\n00:01:01,000 --> 00:01:03,000\nSam: Words from the server\n")
+    (files / "2.srt").write_text("1\n00:01:01,000 --> 00:01:03,000\nSam: Words from the server\n\n"
+                                 "2\n00:01:04,000 --> 00:01:05,000\nAna: More\n")
     settings = _project(tmp_path, FEED.format(base=base))
-    for directory_urls, two, one in ((True, "two/", "one/"), (False, "two.html", "one.html")):
+    for directory_urls, two in ((True, "../../episodes/two/"), (False, "../episodes/two.html")):
         pages, report = generate(Settings(**{**settings.__dict__, "directory_urls": directory_urls}))
         assert not report.errors, [str(p) for p in report.errors]
-        data = json.loads(pages["transcripts/search.json"])
-        assert [(e["title"], e["url"], e["anchors"]) for e in data["episodes"]] == [
-            ("Two", two, True), ("One", one, True)]  # newest first, relative to transcripts/
-        assert data["episodes"][0]["p"] == [[61.0, "Sam", "Words from the server"]]
+        page = pages["transcripts/two.md"]
+        assert "search:" not in page.partition("\n---\n")[0]  # indexed, unlike before
+        for tag in ('data-pagefind-meta="kind[data-value]" data-value="Transcript"',
+                    'data-pagefind-meta="episode[data-value]" data-value="Two"',
+                    f'data-pagefind-meta="episode_page[data-value]" data-value="{two}"',
+                    'data-pagefind-meta="audio[data-value]" data-value="https://cast.example/2.mp3"'):
+            assert tag in page
+        # each paragraph's anchor is its timestamp, so the index holds "1:01", not the words twice
+        assert ('<p><a class="podsite-time" id="p-1" href="https://cast.example/2.mp3#t=61" '
+                'data-podsite-seek="61">1:01</a> <strong class="podsite-speaker">Sam:</strong> Words '
+                'from the server</p>') in page
+        assert '<a class="podsite-time" id="p-2" ' in page
     index = pages["transcripts/index.md"]
     assert ('<li><a href="two.html">Two</a> (<time datetime="2026-01-12T06:00:00+00:00">January 12, 2026</time>)</li>\n'
             '<li><a href="one.html">One</a> (<time datetime="2026-01-05T06:00:00+00:00">January 5, 2026</time>)</li>\n') in index
-    assert 'data-podsite-transcript-search="search.json"' in index
-    assert '<p id="p-1">' in pages["transcripts/two.md"]
+    assert "transcripts/search.json" not in pages and "data-podsite-transcript-search" not in index
 
 
-def test_an_html_transcript_is_searched_as_one_untimed_passage(tmp_path, server):
+def test_an_html_transcript_page_drops_its_scripts(tmp_path, server):
     files, base, _ = server
     (files / "2.html").write_bytes(b"<p><b>Ana:</b> Fish &amp; chips</p><script>x()</script><p>More</p>")
     feed = FEED.format(base=base).replace('url="' + base + '2.srt" type="application/x-subrip"',
                                           'url="' + base + '2.html" type="text/html"')
     pages, report = generate(_project(tmp_path, feed))
     assert not report.errors, [str(p) for p in report.errors]
-    data = json.loads(pages["transcripts/search.json"])
-    assert data["episodes"] == [{"title": "Two", "anchors": False, "url": "two/",
-                                 "p": [[None, "", "Ana: Fish & chips More"]]}]
     assert "<script>" not in pages["transcripts/two.md"] and "Fish &amp; chips" in pages["transcripts/two.md"]
 
 
@@ -333,8 +338,6 @@ def test_a_plain_text_transcript_is_shown_as_paragraphs(tmp_path, server, body, 
                                           'url="' + base + '2.txt" type="text/plain; charset=utf-8"')
     pages, report = generate(_project(tmp_path, feed))
     assert not report.errors, [str(p) for p in report.errors]
-    data = json.loads(pages["transcripts/search.json"])
-    assert data["episodes"][0]["p"] == paragraphs
     page = pages["transcripts/two.md"]
     assert '<p id="p-1"><strong class="podsite-speaker">Ana:</strong> Welcome back.' in page or \
         '<p id="p-1">One line a paragraph.</p>' in page

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import BIN, edit, mkdocs, without_people_or_transcripts
+from conftest import BIN, edit, mkdocs, search_pages, without_people_or_transcripts
 
 SAMPLE_TITLES = re.findall(r"<item>\s*<title>([^<]+)</title>",
                            (Path(__file__).parent.parent / "content/feed.xml").read_text())
@@ -38,24 +38,23 @@ def test_every_episode_page_has_an_audio_player(built):
 
 
 def test_search_index_has_every_episode_title(built):
-    index = json.loads((built / "site/search/search_index.json").read_text())
-    titles = {doc["title"] for doc in index["docs"] if doc["location"].startswith("episodes/")}
+    pages = search_pages(built / "site")
+    titles = {page["meta"]["title"] for url, page in pages.items() if url.startswith("/episodes/")}
     assert set(SAMPLE_TITLES) <= titles
 
 
 def test_a_word_only_in_show_notes_is_in_the_search_index(built):
-    index = json.loads((built / "site/search/search_index.json").read_text())
-    hits = {doc["location"].split("#")[0] for doc in index["docs"] if "walk-and-talk" in doc["text"]}
-    assert "episodes/building-alliances-the-four-packs/" in hits
+    hits = {url for url, page in search_pages(built / "site").items() if "walk-and-talk" in page["content"]}
+    assert "/episodes/building-alliances-the-four-packs/" in hits
 
 
 def test_the_players_buttons_are_not_in_the_search_index(built):
     # "download" must not match every episode: the audio block is excluded from search
-    index = json.loads((built / "site/search/search_index.json").read_text())
-    page = [doc for doc in index["docs"] if doc["location"] == "episodes/auditing-your-alliances/"]
-    assert page and page[0]["text"].startswith("<p>Bonus · April 22, 2026 · 11 s · Season 2 · Episode 8</p>")
-    assert [doc["location"] for doc in index["docs"]
-            if re.search(r"Download the episode|Play episode", doc["text"])] == []
+    pages = search_pages(built / "site")
+    assert pages["/episodes/auditing-your-alliances/"]["content"].startswith(
+        "Auditing your alliances. Bonus · April 22, 2026 · 11 s · Season 2 · Episode 8")
+    assert [url for url, page in pages.items()
+            if re.search(r"Download the episode|Play episode", page["content"])] == []
 
 
 def test_episodes_are_not_listed_in_the_sidebar(built):

@@ -38,7 +38,7 @@ def test_gh_deploy_publishes_every_episode_page(project, tmp_path):
     assert "episodes/building-alliances-the-four-packs/index.html" in episodes
     assert len(episodes - {"episodes/index.html"}) == 9
     assert "episodes/building-alliances-the-four-packs/embed/index.html" in published
-    assert "search/search_index.json" in published
+    assert "pagefind/pagefind.js" in published
     # nothing of the staging machinery reaches the branch or lingers on disk
     assert not any("podsite-new" in p for p in published)
     assert not (project / "site.podsite-new").exists()

@@ -57,7 +57,7 @@ def test_publish_pushes_the_site_with_nojekyll(repo, remote):
     commit = git(remote, "rev-parse", "gh-pages").strip()
     assert result.stdout.startswith(f"published {commit[:12]} to origin/gh-pages (")
     files = git(remote, "ls-tree", "-r", "--name-only", "gh-pages").split()
-    assert ".nojekyll" in files and "search/search_index.json" in files
+    assert ".nojekyll" in files and "pagefind/pagefind.js" in files
     assert "episodes/building-alliances-the-four-packs/index.html" in files
     assert git(remote, "log", "--format=%s", "gh-pages").strip() == \
         f"Deployed {head} with podsite 0.1.0"

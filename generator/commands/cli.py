@@ -19,6 +19,7 @@ from ..config import (
 )
 from ..errors import PodsiteError, Report, Severity
 from ..ingest.download import is_url
+from ..site.search_index import write_search_index
 from ..site.writer import write_file_atomic
 from ..sources.pins import Pins, dump_pins, misread_pins, parse_pins, updated_pins
 from . import generate
@@ -290,6 +291,26 @@ def generate_command(config_file: str, out: Path | None, strict: bool) -> None:
         click.echo("nothing was written", err=True)
         sys.exit(1)
     click.echo(outcome.result.summary())
+
+
+@main.command(name="index", short_help="Build the site search's index of a built site.")
+@click.argument("site_dir", type=click.Path(file_okay=False, path_type=Path))
+def index_command(site_dir: Path) -> None:
+    """Index the HTML pages of SITE_DIR for site search (Pagefind) into SITE_DIR/pagefind/.
+
+    `mkdocs build` does this by itself; run it after builders that run no MkDocs plugins
+    (`podsite generate`, then `zensical build`, then `podsite index site`).
+    """
+    try:
+        stats = write_search_index(site_dir, str(site_dir).rstrip("/") + "/")
+    except PodsiteError as exc:
+        _echo_problems(exc.problems)
+        sys.exit(1)
+    if stats.whole_pages:
+        click.echo(f"warning: {site_dir}/: no page is marked data-pagefind-body, so every page was "
+                   "indexed whole (podsite's theme override, templates/theme/main.html, marks each "
+                   "page's content; is it the theme's custom_dir?)", err=True)
+    click.echo(f"{site_dir}/pagefind/: {stats}")
 
 
 if __name__ == "__main__":  # pragma: no cover

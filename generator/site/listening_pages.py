@@ -12,11 +12,10 @@ Which source wins, per episode:
 | people      | note front matter `people:`    | item `podcast:person`           | channel `podcast:person`|
 | transcript  | file beside the note (`.vtt`, `.srt`, `.json`) | feed `podcast:transcript` (VTT, SRT, JSON, HTML) | |
 
-Transcripts get pages of their own (`transcripts/<slug>/`), left out of the site's search index
-so the index every visitor downloads stays small (150 episodes x 8,000 words would make it ~8 MB;
-see bench/transcript_index.py). They are searched from `transcripts/`, whose page downloads
-`transcripts/search.json` only when a listener searches there; each transcript page also has
-its own find box.
+Transcripts get pages of their own (`transcripts/<slug>/`), found by the site search like every
+other page (Pagefind, site/search_index.py: a query fetches only the parts of the index it needs,
+so transcripts cost a listener nothing until they match); each transcript page also has its own
+find box.
 """
 
 from __future__ import annotations
@@ -48,9 +47,6 @@ class ListenInfo:
     transcript_path: str | None  # generated page, e.g. transcripts/<slug>.md
     transcript_language: str = ""  # as the feed says (podcast:transcript language); "" unknown
     chapters_language: str = ""  # the feed's <language> for chapters from the feed
-
-
-TRANSCRIPT_SEARCH = "transcripts/search.json"
 
 
 def transcript_path(episode: Episode) -> str:
@@ -139,13 +135,14 @@ def install(env: jinja2.Environment, infos: dict[str, ListenInfo], subscribe: tu
 
 def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: jinja2.Environment,
                           per_page: int = 20) -> dict[str, str]:
-    """Transcript pages, the transcripts list and its search file, people and person pages, and
-    each episode's embeddable player (episodes/<slug>/embed/).
+    """Transcript pages, the transcripts list, people and person pages, and each episode's
+    embeddable player (episodes/<slug>/embed/).
     Every list is paginated (`per_page`), so no page grows with the number of episodes."""
     site = SiteFiles()
     people: dict[str, Person] = {}
     episodes_of: dict[str, list[tuple[Episode, str]]] = {}
     template = None  # transcript.md.j2, loaded once, and only for a show with transcripts
+    virtue_by_id = {v.id: v for v in catalog.virtues}
     for episode in catalog.episodes:  # newest first
         info = infos[episode.slug]
         for pid, person in info.people:
@@ -155,7 +152,7 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: j
             template = template or env.get_template("transcript.md.j2")
             site.add(info.transcript_path, template.render(
                 here=info.transcript_path, episode=episode, info=info, podcast=catalog.podcast,
-                episode_page=episode_path(episode)))
+                episode_page=episode_path(episode), virtue_by_id=virtue_by_id))
     embed = env.get_template("embed.html.j2")
     for episode in catalog.episodes:
         if episode.feed.enclosure:
@@ -164,16 +161,10 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: j
                                         podcast=catalog.podcast))
     with_transcripts = [(e, infos[e.slug]) for e in catalog.episodes if infos[e.slug].transcript]
     if with_transcripts:
-        data = transcript_search_data(with_transcripts, env.globals.get("directory_urls", True))
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        site.add(TRANSCRIPT_SEARCH, text)
         template = env.get_template("transcripts.md.j2")
-        words = sum(info.transcript.words for _, info in with_transcripts)
         for pager in paginate(with_transcripts, per_page, "transcripts/index.md", "transcripts"):
-            site.add(pager.path, template.render(
-                here=pager.path, pager=pager, podcast=catalog.podcast, words=words,
-                count=len(with_transcripts), json_size=_size(len(text.encode("utf-8"))),
-                json_bytes=len(text.encode("utf-8"))))
+            site.add(pager.path, template.render(here=pager.path, pager=pager, podcast=catalog.podcast,
+                                                 count=len(with_transcripts)))
     if people:
         ordered = sorted(people.items(), key=lambda kv: (kv[1].name.lower(), kv[0]))
         template = env.get_template("people.md.j2")
@@ -187,28 +178,6 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: j
                                                      pager=pager, count=len(episodes_of[pid]),
                                                      podcast=catalog.podcast))
     return site.as_dict()
-
-
-def transcript_search_data(entries: list[tuple[Episode, ListenInfo]], directory_urls: bool) -> dict:
-    """What the transcripts page searches: per episode its title, its transcript page (relative
-    to transcripts/), and its paragraphs as [start seconds or null, speaker, text]; paragraph n
-    is at #p-n of the page. An HTML transcript is one untimed paragraph without an anchor."""
-    episodes = []
-    for episode, info in entries:
-        transcript = info.transcript
-        if transcript.paragraphs:
-            paragraphs = [[p.start, p.speaker, p.text] for p in transcript.paragraphs]
-        else:
-            paragraphs = [[None, "", transcript.html_text]]
-        episodes.append({"title": episode.title, "anchors": bool(transcript.paragraphs),
-                         "url": url_of(info.transcript_path, directory_urls).removeprefix("transcripts/"),
-                         "p": paragraphs})
-    return {"episodes": episodes}
-
-
-
-def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} KB"
 
 
 # --- structured data (schema.org JSON-LD) -------------------------------------------------------

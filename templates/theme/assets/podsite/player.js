@@ -6,8 +6,6 @@
    - Chapter and transcript timestamps ([data-podsite-seek]) seek the player.
    - The position of every episode is kept in localStorage (podsite:position:<audio URL>), and the
      episode last played (podsite:now) comes back, paused, after a reload.
-   - The transcripts page searches every transcript (transcripts/search.json, fetched on the
-     first search only; results are built as text nodes, never as markup).
    - Every control is a native button, range or select: Tab reaches them, Space/Enter and the
      arrow keys work, screen readers name them.
    - Phones: the Media Session API puts title, show, cover and controls (play/pause, back 15 s,
@@ -234,11 +232,6 @@
       finder.closest(".podsite-find").hidden = false;
       finder.addEventListener("input", function () { find(finder.value); });
     }
-    var search = document.querySelector("[data-podsite-transcript-search]");
-    if (search && !search.hasAttribute("data-podsite-bound")) {
-      search.setAttribute("data-podsite-bound", "");
-      bindTranscriptSearch(search);
-    }
     render();
   }
 
@@ -301,102 +294,6 @@
       status.textContent = words ? ngettext("%(shown)s of %(num)s paragraph", "%(shown)s of %(num)s paragraphs",
                                            paragraphs.length, { shown: number(shown) }) : "";
     }
-  }
-
-  // --- Search over every transcript (templates/transcripts.md.j2) --------------------------------
-  // The site's search index leaves transcripts out; this downloads transcripts/search.json on the
-  // first search only: {"episodes": [{"title", "url", "p": [[start, speaker, text], ...]}]}.
-  var transcripts = null; // the promise of search.json, once asked for
-
-  function bindTranscriptSearch(form) {
-    var input = form.querySelector("[data-podsite-transcript-query]");
-    var status = form.querySelector("[data-podsite-transcript-status]");
-    var list = form.querySelector("[data-podsite-transcript-results]");
-    var source = new URL(form.getAttribute("data-podsite-transcript-search"), document.baseURI);
-    var timer = null;
-    form.hidden = false;
-    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
-
-    function run() {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      list.textContent = "";
-      if (!words.length) { status.textContent = ""; return; }
-      status.textContent = _("Searching\u2026");
-      if (!transcripts) {
-        transcripts = fetch(source.href).then(function (response) {
-          if (!response.ok) throw new Error(String(response.status));
-          return response.json();
-        });
-      }
-      transcripts.then(function (data) { showResults(data, words, source); }, function () {
-        transcripts = null;
-        status.textContent = _("The transcripts could not be loaded. Check your connection and search again.");
-      });
-    }
-
-    function showResults(data, words, base) {
-      var limit = 100, hits = 0, episodes = 0;
-      data.episodes.forEach(function (episode) {
-        var found = false;
-        episode.p.forEach(function (p, index) {
-          var text = p[2].toLowerCase();
-          if (!words.every(function (w) { return text.indexOf(w) !== -1; })) return;
-          found = true;
-          if (++hits > limit) return;
-          list.appendChild(result(episode, p, index, words, base));
-        });
-        if (found) episodes++;
-      });
-      var passages = ngettext("%(num)s passage", "%(num)s passages", hits);
-      var inEpisodes = ngettext("%(num)s episode", "%(num)s episodes", episodes);
-      var found = _("%(passages)s in %(episodes)s", { passages: passages, episodes: inEpisodes });
-      status.textContent = hits
-        ? found + (hits > limit ? ngettext("; the first %(num)s is shown", "; the first %(num)s are shown", limit) : "")
-        : _("Nothing found: no transcript has all of these words.");
-    }
-
-    function result(episode, p, index, words, base) {
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = new URL(episode.url + (episode.anchors ? "#p-" + (index + 1) : ""), base).href;
-      link.textContent = p[0] === null ? episode.title : _("%(title)s, %(time)s", { title: episode.title, time: clock(p[0]) });
-      item.appendChild(link);
-      var quote = document.createElement("p");
-      if (p[1]) {
-        var who = document.createElement("strong");
-        who.textContent = p[1] + ":";
-        quote.appendChild(who);
-        quote.appendChild(document.createTextNode(" "));
-      }
-      marked(quote, excerpt(p[2], words[0]), words);
-      item.appendChild(quote);
-      return item;
-    }
-  }
-
-  function excerpt(text, word) {
-    var at = text.toLowerCase().indexOf(word), span = 120;
-    if (text.length <= 2 * span) return text;
-    var start = Math.max(0, at - span), end = Math.min(text.length, at + word.length + span);
-    return (start ? "\u2026" : "") + text.slice(start, end) + (end < text.length ? "\u2026" : "");
-  }
-
-  function marked(parent, text, words) {
-    // The words found, in <mark>: text nodes only, never markup from the transcript.
-    var pattern = new RegExp(words.map(function (w) {
-      return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    }).join("|"), "gi");
-    var last = 0, match;
-    while ((match = pattern.exec(text)) !== null) {
-      if (!match[0]) { pattern.lastIndex++; continue; }
-      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-      var mark = document.createElement("mark");
-      mark.textContent = match[0];
-      parent.appendChild(mark);
-      last = match.index + match[0].length;
-    }
-    parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
   // --- Chapters: the bar names the current one, the page's list marks it ---------------------------

@@ -1,0 +1,301 @@
+/* podsite's site search (partials/podsite-search.html), on Pagefind's index in pagefind/.
+
+   - Opens where Material's search does: the header's magnifier, or "/", "s" or "f" anywhere but
+     in a text field; Escape closes it. Material's look: its md-search markup and its toggle
+     (#__search), without its search code (the markup has no data-md-component).
+   - Results as the listener types: title, kind of page, the excerpt with the words marked. The
+     browser fetches pagefind.js and its WebAssembly once, then per query only the index chunks
+     of the words typed and the fragments of the results shown (5, then 5 more on request).
+   - A transcript result lists up to 3 moments: the time ("12:40", from the paragraph's anchor
+     #p-N, which is its timestamp link), a link to that paragraph, and "Play from here", a
+     [data-podsite-seek] button inside a [data-podsite-episode] item: player.js's own seek API.
+   - Filters (kind, virtue, season, person) come from the index (data-pagefind-filter in the
+     page templates, templates/_search.md.j2); a filter with no values stays hidden.
+   - Keyboard: ArrowDown/ArrowUp move between the query, the results and their buttons; Enter
+     follows a result (in the query: the first one).
+   - Text from the index is only ever set as text (excerpts: text nodes and <mark> elements).
+   - The header outlives instant navigation: this runs once per visit; every URL is resolved
+     when the script starts, against the page it was loaded on. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-podsite-search]");
+  if (!root || root.hasAttribute("data-podsite-bound")) return;
+  root.setAttribute("data-podsite-bound", "");
+  var toggle = document.getElementById("__search");
+  var form = root.querySelector("form");
+  var input = root.querySelector("[data-podsite-search-query]");
+  var status = root.querySelector("[data-podsite-search-status]");
+  var list = root.querySelector("[data-podsite-search-results]");
+  var more = root.querySelector("[data-podsite-search-more]");
+  var filterBox = root.querySelector("[data-podsite-search-filters]");
+  var selects = Array.prototype.slice.call(root.querySelectorAll("[data-podsite-search-filter]"));
+  var bundle = new URL(root.getAttribute("data-podsite-pagefind"), location.href).href;
+  var PAGE = 5, MOMENTS = 3, EXCERPT_WORDS = 24, DEBOUNCE = 60;
+  var pagefind = null; // promise of the Pagefind module, once asked for
+  var found = [], shown = 0, asked = 0, timer = null;
+
+  function word(name) { return root.getAttribute("data-" + name) || ""; }
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(bundle).then(function (module) {
+        return Promise.resolve(module.init && module.init()).then(function () { return module; });
+      }).then(function (module) {
+        return module.filters().then(function (filters) { fillFilters(filters); return module; });
+      });
+      pagefind.catch(function () { pagefind = null; });
+    }
+    return pagefind;
+  }
+
+  // --- the dialog --------------------------------------------------------------------------------
+  function isOpen() { return !!(toggle && toggle.checked); }
+
+  function open() {
+    if (toggle && !toggle.checked) {
+      toggle.checked = true;
+      toggle.dispatchEvent(new Event("change"));
+    }
+    input.focus();
+    input.select();
+    load();
+  }
+
+  function close() {
+    if (toggle && toggle.checked) {
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change"));
+    }
+    input.blur();
+  }
+
+  function editable(element) {
+    return element && (element.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName));
+  }
+
+  if (toggle) {
+    toggle.addEventListener("change", function () {
+      if (toggle.checked) { load(); if (document.activeElement !== input) input.focus(); }
+    });
+  }
+  input.addEventListener("focus", function () { if (!isOpen()) open(); });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.metaKey || event.ctrlKey || event.altKey) return;
+    if (!isOpen()) {
+      if ((event.key === "/" || event.key === "s" || event.key === "f") && !editable(document.activeElement)) {
+        event.preventDefault();
+        open();
+      }
+      return;
+    }
+    if (event.key === "Escape") { event.preventDefault(); close(); return; }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var stops = [input].concat(Array.prototype.slice.call(
+        root.querySelectorAll(".md-search-result a, .md-search-result button:not([hidden])")));
+      var at = stops.indexOf(document.activeElement);
+      if (at === -1) return;
+      event.preventDefault();
+      var next = Math.max(0, Math.min(stops.length - 1, at + (event.key === "ArrowDown" ? 1 : -1)));
+      stops[next].focus();
+    }
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = list.querySelector("a");
+    if (first) first.click();
+  });
+  form.addEventListener("reset", function () {
+    setTimeout(function () { search(); input.focus(); }, 0);
+  });
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(search, DEBOUNCE);
+  });
+  selects.forEach(function (select) { select.addEventListener("change", search); });
+  more.addEventListener("click", function () {
+    var from = shown;
+    showMore().then(function () {
+      var link = list.children[from] && list.children[from].querySelector("a");
+      if (link) link.focus();
+    });
+  });
+  list.addEventListener("click", function (event) {
+    // A result link or "Play from here": the dialog closes (player.js seeks, instant navigation
+    // follows the link).
+    if (event.target.closest && event.target.closest("a, [data-podsite-seek]")) close();
+  });
+
+  // --- searching ---------------------------------------------------------------------------------
+  function chosenFilters() {
+    var filters = {}, any = false;
+    selects.forEach(function (select) {
+      if (select.value) { filters[select.getAttribute("data-podsite-search-filter")] = select.value; any = true; }
+    });
+    return any ? filters : null;
+  }
+
+  function search() {
+    var query = input.value.trim(), filters = chosenFilters(), mine = ++asked;
+    if (!query && !filters) {
+      found = []; shown = 0;
+      list.textContent = "";
+      more.hidden = true;
+      status.textContent = word("placeholder");
+      return Promise.resolve();
+    }
+    return load().then(function (module) {
+      return module.search(query || null, filters ? {filters: filters} : {});
+    }).then(function (response) {
+      if (mine !== asked || !response) return; // a newer query took over
+      found = response.results; shown = 0;
+      list.textContent = "";
+      status.textContent = count(found.length);
+      return showMore(mine).then(function () {
+        if (mine === asked) root.setAttribute("data-podsite-searched", query); // for tests, benchmarks
+      });
+    }, function () {
+      if (mine === asked) status.textContent = word("unavailable");
+    });
+  }
+
+  function count(n) {
+    return n === 0 ? word("none") : n === 1 ? word("one") : word("other").replace("#", String(n));
+  }
+
+  function showMore(mine) {
+    mine = mine || asked;
+    var batch = found.slice(shown, shown + PAGE);
+    shown += batch.length;
+    more.hidden = shown >= found.length;
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
+      if (mine !== asked) return;
+      pages.forEach(function (data) { list.appendChild(item(data)); });
+      root.dispatchEvent(new CustomEvent("podsite:search-results", {bubbles: true}));
+    });
+  }
+
+  // --- one result --------------------------------------------------------------------------------
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function item(data) {
+    var meta = data.meta || {};
+    var url = new URL(data.url, location.href);
+    var li = element("li", "md-search-result__item");
+    var link = element("a", "md-search-result__link");
+    link.href = url.href;
+    var article = element("article", "md-search-result__article md-typeset");
+    if (meta.kind) article.appendChild(element("span", "podsite-search__kind", meta.kind));
+    article.appendChild(element("span", "podsite-search__title", meta.title || url.pathname));
+    var moments = transcriptMoments(data);
+    if (!moments.length) article.appendChild(marked(element("p", "podsite-search__excerpt"), data.excerpt));
+    link.appendChild(article);
+    li.appendChild(link);
+    if (moments.length) {
+      if (meta.audio) {
+        // player.js's seek API: a [data-podsite-seek] inside a [data-podsite-episode]
+        li.setAttribute("data-podsite-episode", "");
+        li.setAttribute("data-src", meta.audio);
+        li.setAttribute("data-title", meta.episode || meta.title || "");
+        li.setAttribute("data-page", meta.episode_page ? new URL(meta.episode_page, url).href : url.href);
+      }
+      var ul = element("ul", "podsite-search__moments");
+      moments.forEach(function (moment) { ul.appendChild(momentItem(moment, url, meta)); });
+      li.appendChild(ul);
+    }
+    return li;
+  }
+
+  function momentItem(moment, url, meta) {
+    var li = element("li", "podsite-search__moment");
+    var link = element("a", "md-search-result__link podsite-search__moment-link");
+    link.href = new URL("#" + moment.id, url).href;
+    if (moment.time) link.appendChild(element("span", "podsite-time", moment.time));
+    link.appendChild(marked(element("span", "podsite-search__excerpt"), moment.excerpt));
+    li.appendChild(link);
+    if (meta.audio && moment.seconds != null) {
+      var play = element("button", "md-button podsite-search__play", word("play"));
+      play.type = "button";
+      play.setAttribute("data-podsite-seek", String(moment.seconds));
+      play.setAttribute("aria-label", word("play-label")
+        .replace("{episode}", meta.episode || meta.title || "").replace("{time}", moment.time));
+      li.appendChild(play);
+    }
+    return li;
+  }
+
+  // The paragraphs of a transcript that hold the words found: anchors #p-N (the timestamp
+  // links) carry the time as their text; Pagefind gives each anchor's and each match's word
+  // position in the page's content.
+  function transcriptMoments(data) {
+    var anchors = (data.anchors || []).filter(function (a) { return /^p-\d+$/.test(a.id); });
+    if (!anchors.length || !data.locations || !data.locations.length) return [];
+    anchors.sort(function (a, b) { return a.location - b.location; });
+    var words = data.content.split(/[\r\n\s]+/g);
+    var locations = data.locations.slice().sort(function (a, b) { return a - b; });
+    var moments = [], seen = {};
+    for (var i = 0; i < locations.length && moments.length < MOMENTS; i++) {
+      var j = anchors.length - 1;
+      while (j >= 0 && anchors[j].location > locations[i]) j--;
+      if (j < 0 || seen[anchors[j].id]) continue;
+      var anchor = anchors[j];
+      seen[anchor.id] = true;
+      var time = (anchor.text || "").trim();
+      // the paragraph's words, after its timestamp, up to the next paragraph's
+      var first = anchor.location + (time ? 1 : 0);
+      var last = j + 1 < anchors.length ? anchors[j + 1].location : words.length;
+      var start = Math.max(first, Math.min(locations[i] - Math.floor(EXCERPT_WORDS / 3), last - EXCERPT_WORDS));
+      moments.push({id: anchor.id, time: time, seconds: seconds(time),
+                    excerpt: excerpt(words, start, Math.min(last, start + EXCERPT_WORDS), first, last, locations)});
+    }
+    return moments;
+  }
+
+  function seconds(clock) {
+    if (!/^\d+(:\d{1,2}){1,2}$/.test(clock)) return null;
+    return clock.split(":").reduce(function (total, part) { return total * 60 + parseInt(part, 10); }, 0);
+  }
+
+  function excerpt(words, start, end, first, last, locations) {
+    var hits = {}, parts = [];
+    locations.forEach(function (l) { hits[l] = true; });
+    for (var i = start; i < end; i++) parts.push(hits[i] ? "<mark>" + escape(words[i]) + "</mark>" : escape(words[i]));
+    return (start > first ? "\u2026 " : "") + parts.join(" ") + (end < last ? " \u2026" : "");
+  }
+
+  function escape(text) { return text.replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
+
+  // Pagefind's excerpts are text with "<" and ">" escaped and the words found in <mark>: built
+  // back as text nodes and <mark> elements, never parsed as markup.
+  function marked(parent, html) {
+    var marking = false;
+    (html || "").split(/(<mark>|<\/mark>)/).forEach(function (piece) {
+      if (piece === "<mark>") { marking = true; return; }
+      if (piece === "</mark>") { marking = false; return; }
+      if (!piece) return;
+      var text = piece.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      parent.appendChild(marking ? element("mark", null, text) : document.createTextNode(text));
+    });
+    return parent;
+  }
+
+  // --- filters -----------------------------------------------------------------------------------
+  function fillFilters(filters) {
+    var any = false;
+    selects.forEach(function (select) {
+      var values = Object.keys((filters || {})[select.getAttribute("data-podsite-search-filter")] || {});
+      if (!values.length || select.options.length > 1) return;
+      values.sort(function (a, b) { return a.localeCompare(b, undefined, {numeric: true}); });
+      values.forEach(function (value) { select.appendChild(new Option(value, value)); });
+      select.closest("label").hidden = false;
+      any = true;
+    });
+    if (any) filterBox.hidden = false;
+  }
+})();

@@ -1,0 +1,208 @@
+"""Site search (Pagefind) as a listener uses it: a real headless Chromium against the sample site,
+built once with `mkdocs build --strict` for a sub-path (`site_url: http://127.0.0.1:<port>/show/`)
+and served there on 127.0.0.1, with Material's instant navigation on. Every test here goes through
+the header's search box, so every one of them also checks that search works at a sub-path.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import threading
+from functools import partial
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, mkdocs
+from playwright.sync_api import expect
+from test_browser import AXE_VERSION, RangeHandler, browser, npm_tool, page, wait_playing_past  # noqa: F401 (fixtures)
+
+EPISODE_TITLE = "Courage is a small step, taken twice"
+TRANSCRIPT = "transcripts/courage-is-a-small-step-taken-twice/"
+
+
+@pytest.fixture(scope="module")
+def show(tmp_path_factory, shared_cache):
+    """(site folder, the site's URL under /show/)."""
+    root = tmp_path_factory.mktemp("search")
+    project, served = root / "project", root / "served"
+    served.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(served)))
+    url = f"http://127.0.0.1:{server.server_address[1]}/show/"
+    project.mkdir()
+    (project / ".cache").mkdir()
+    (project / ".cache" / "podsite").symlink_to(shared_cache, target_is_directory=True)
+    for folder in ("content", "templates"):
+        shutil.copytree(ROOT / folder, project / folder)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(config.replace("https://small-brave-steps.example/", url))
+    feed = project / "content" / "feed.xml"
+    feed.write_text(re.sub(r"https://small-brave-steps\.example/media/sbs-(\d+)\.mp3",
+                           rf"{url}media/silence.mp3?episode=\1", feed.read_text(encoding="utf-8")))
+    urls = project / "content" / "urls.yml"  # a former URL, so that the site has a redirect stub
+    urls.write_text(urls.read_text().replace("sbs-2026-004: resilience-is-not-bouncing-back",
+                                             "sbs-2026-004: [resilience-is-not-bouncing-back, bouncing-back]"))
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    (served / "show").symlink_to(project / "site", target_is_directory=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield project / "site", url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site_url(show) -> str:
+    return show[1]
+
+
+def search_for(page, words: str) -> None:
+    """Open the search with its keyboard shortcut and type, as a listener does."""
+    page.keyboard.press("/")
+    expect(page.locator("[data-podsite-search-query]")).to_be_focused()
+    page.keyboard.type(words, delay=30)
+    expect(page.locator(f"[data-podsite-searched='{words}']")).to_have_count(1, timeout=15000)
+
+
+def test_a_word_only_in_a_transcript_is_found_and_its_result_opens_the_paragraph(page, site_url):
+    # "irritation" is said in episode 2 and written nowhere else on the site
+    page.goto(site_url + "virtues/")
+    page.evaluate("window.podsiteSamePage = true")  # gone if the browser loads a new document
+    search_for(page, "irritation")
+    results = page.locator(".md-search-result__item")
+    expect(results).to_have_count(1)
+    expect(results.locator(".podsite-search__kind")).to_have_text("Transcript")
+    expect(results.locator(".podsite-search__title")).to_have_text(f"Transcript: {EPISODE_TITLE}")
+    moment = results.locator(".podsite-search__moment-link")
+    expect(moment).to_have_count(1)
+    expect(moment.locator(".podsite-time")).to_have_text("21:30")
+    assert moment.locator("mark").all_inner_texts() == ["irritation"]
+    # keyboard only: arrow down to the result's moment, Enter
+    page.keyboard.press("ArrowDown")
+    expect(results.locator("a").first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(moment).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/show/{TRANSCRIPT}#p-\d+$"))
+    anchor = page.url.rpartition("#")[2]
+    expect(page.locator(f".podsite-transcript p:has(#{anchor})")).to_contain_text("irritation")
+    expect(page.locator("[data-podsite-search-query]")).not_to_be_focused()
+    assert page.evaluate("window.podsiteSamePage") is True  # instant navigation took the link
+    assert page.evaluate("document.getElementById('__search').checked") is False
+
+
+def test_play_from_here_starts_the_site_player_at_that_moment(page, site_url):
+    page.goto(site_url)
+    search_for(page, "heroic")  # said 12 s in (the test audio is 30 s of silence)
+    time = page.locator(".podsite-search__moment .podsite-time").inner_text()
+    assert time == "0:12"
+    minutes, seconds = time.split(":")
+    at = int(minutes) * 60 + int(seconds)
+    play = page.locator(".podsite-search__play")
+    expect(play).to_have_attribute("aria-label", f"Play {EPISODE_TITLE} from {time}")
+    play.click()
+    wait_playing_past(page, at)
+    state = page.evaluate("""() => { const a = document.querySelector('[data-podsite-audio]');
+        return {src: a.currentSrc, time: a.currentTime}; }""")
+    assert state["src"].endswith("silence.mp3?episode=002")
+    assert at <= state["time"] < at + 10
+    expect(page.locator("[data-podsite-now]")).to_have_text(EPISODE_TITLE)
+    assert page.locator("[data-podsite-now]").get_attribute("href").endswith(
+        "/show/episodes/courage-is-a-small-step-taken-twice/")
+
+
+def test_a_word_only_in_show_notes_is_found(page, site_url):
+    # "loudly" is in the show notes of episode 2 only, not in its transcript or the feed
+    page.goto(site_url + "about/")
+    search_for(page, "loudly")
+    results = page.locator(".md-search-result__item")
+    expect(results).to_have_count(1)
+    expect(results.locator(".podsite-search__kind")).to_have_text("Episode")
+    expect(results.locator(".podsite-search__title")).to_have_text(EPISODE_TITLE)
+    assert results.locator("mark").all_inner_texts() == ["loudly"]
+    assert results.locator("a").get_attribute("href").endswith(
+        "/show/episodes/courage-is-a-small-step-taken-twice/")
+    expect(page.locator("[data-podsite-search-status]")).to_have_text("1 matching document")
+
+
+def test_filters_narrow_the_results(page, site_url):
+    page.goto(site_url)
+    search_for(page, "courage")
+    status = page.locator("[data-podsite-search-status]")
+    expect(status).to_have_text(re.compile(r"^\d+ matching documents$"))
+    everything = int(status.inner_text().split()[0])
+    kinds = page.locator("[data-podsite-search-filter=kind]")
+    assert set(kinds.locator("option").all_inner_texts()) >= {"Episode", "Transcript", "Virtue",
+                                                               "Worksheet", "Person"}
+    kinds.select_option("Transcript")
+    expect(status).to_have_text("1 matching document")
+    expect(page.locator(".podsite-search__kind")).to_have_text(["Transcript"])
+    kinds.select_option("")
+    expect(status).to_have_text(f"{everything} matching documents")
+    assert everything > 5
+    page.locator("[data-podsite-search-filter=virtue]").select_option("Resilience")
+    expect(status).not_to_have_text(f"{everything} matching documents")
+    narrowed = int(status.inner_text().split()[0])
+    assert 0 < narrowed < everything
+    titles = page.locator(".podsite-search__title")
+    expect(titles).to_have_count(min(narrowed, 5))
+    expect(titles.filter(has_text=EPISODE_TITLE)).to_have_count(0)  # on courage, not resilience
+
+
+def test_escape_closes_and_s_opens_the_search(page, site_url):
+    page.goto(site_url + "episodes/")
+    page.keyboard.press("s")
+    query = page.locator("[data-podsite-search-query]")
+    expect(query).to_be_focused()
+    assert page.evaluate("document.getElementById('__search').checked") is True
+    page.keyboard.press("Escape")
+    expect(query).not_to_be_focused()
+    assert page.evaluate("document.getElementById('__search').checked") is False
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_open_search_with_results_has_no_accessibility_violations(browser, site_url, scheme):
+    axe = npm_tool("axe-core", AXE_VERSION, "axe.min.js")
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url)
+    search_for(page, "courage")
+    expect(page.locator(".podsite-search__play").first).to_be_visible()
+    expect(page.locator(".podsite-search__filters")).to_be_visible()
+    page.add_script_tag(path=str(axe))
+    violations = page.evaluate("""async () => (await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
+      })).violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))""")
+    context.close()
+    assert violations == [], json.dumps(violations, indent=1)
+
+
+def indexed_urls(site: Path) -> set[str]:
+    """The pages in the site's Pagefind index, read from its fragment files (gzip, JSON)."""
+    urls = set()
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        urls.add(json.loads(data[data.index(b"{"):])["url"])
+    return urls
+
+
+def test_only_the_sites_own_pages_are_indexed(show):
+    site, _ = show
+    urls = indexed_urls(site)
+    assert "/404.html" not in urls
+    redirect = site / "episodes" / "bouncing-back" / "index.html"
+    assert "location.replace" in redirect.read_text()  # a former URL (content/urls.yml)...
+    assert "/episodes/bouncing-back/" not in urls  # ...is not a result
+    assert "/episodes/resilience-is-not-bouncing-back/" in urls
+    assert {"/", "/about/", "/episodes/courage-is-a-small-step-taken-twice/", f"/{TRANSCRIPT}",
+            "/virtues/courage/", "/worksheets/courage/", "/people/tomas-ferreira/"} <= urls
+    assert "/episodes/" not in urls  # a list of titles: each episode is its own result
+    # one search, not two: the transcripts' own search file and its form are gone
+    assert not (site / "transcripts" / "search.json").exists()
+    assert "data-podsite-transcript-search" not in (site / "transcripts" / "index.html").read_text()
+    assert not (site / "search").exists()  # nor Material's index
+    assert not (site / "pagefind" / "pagefind-ui.js").exists()  # nor Pagefind's unused interfaces

@@ -1,0 +1,113 @@
+"""The site search's index (Pagefind, generator/site/search_index.py) as a maintainer meets it:
+built by every `mkdocs build` from what the site is now, a failure that stops the build and keeps
+the old site, `search: false`, Material's search plugin left on, and `podsite index`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import edit, mkdocs
+
+from generator.commands.cli import main
+from generator.site import search_index
+
+
+def indexed(site: Path) -> dict[str, str]:
+    """url -> the words Pagefind keeps of that page (its fragment files: gzip, JSON)."""
+    pages = {}
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        page = json.loads(data[data.index(b"{"):])
+        pages[page["url"]] = page["content"]
+    return pages
+
+
+NOTE = "content/episodes/003-speaking-up.md"
+PAGE = "/episodes/speaking-up-in-the-meeting/"
+
+
+def test_each_build_indexes_the_site_as_it_is_and_a_failed_index_keeps_the_old_site(
+        project, monkeypatch, caplog, tmp_path):
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "podsite: search index: 26 pages" in result.stderr
+    before = indexed(project / "site")
+    assert "zanzibar" not in before[PAGE].lower()
+
+    (project / NOTE).write_text((project / NOTE).read_text() + "\nWe once met in Zanzibar.\n")
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    after = indexed(project / "site")
+    assert "Zanzibar" in after[PAGE] and after.keys() == before.keys()
+
+    # An indexer that fails: the build stops, naming the cause, and site/ stays as it was.
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Running Pagefind'\necho 'Error: No space left on device' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search_index, "find_pagefind", lambda: failing)
+    edit(project / NOTE, "Zanzibar", "Timbuktu")
+    monkeypatch.chdir(project)
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        build(load_config(str(project / "mkdocs.yml")))
+    assert ("podsite: 1 problem stopped the build (site/ was left as it was):\nsite/: the search index "
+            "could not be built; Pagefind says: Error: No space left on device (check that the folder "
+            "holds the built site's HTML pages; or turn site search off with 'search: false' under "
+            "the podsite plugin in mkdocs.yml)") in caplog.text
+    assert "Zanzibar" in indexed(project / "site")[PAGE]
+    assert "Zanzibar" in (project / "site" / PAGE.strip("/") / "index.html").read_text()
+    assert not (project / "site.podsite-new").exists()
+
+
+def test_search_false_and_materials_search_plugin(project):
+    config = project / "mkdocs.yml"
+    text = config.read_text()
+    edit(config, "\nplugins:\n", "\nplugins:\n  - search\n")
+    result = mkdocs(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert ("WARNING -  podsite: mkdocs.yml: Material's search plugin is on beside podsite's site "
+            "search, which replaces it (take '- search' out of 'plugins:'; or set 'search: false' "
+            "under podsite to keep Material's)") in result.stderr
+    assert result.stderr.count("Material's search plugin is on") == 1
+    home = (project / "site" / "index.html").read_text()
+    assert "data-podsite-search" in home and 'data-md-component="search"' not in home
+
+    config.write_text(text.replace("\nplugins:\n", "\nplugins:\n  - search\n").replace(
+        "  - podsite:\n", "  - podsite:\n      search: false\n"))
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert not (site / "pagefind").exists() and (site / "search" / "search_index.json").is_file()
+    home = (site / "index.html").read_text()
+    assert "data-podsite-search" not in home and 'data-md-component="search"' in home
+    assert "data-pagefind-body" not in home
+
+
+def test_podsite_index_indexes_a_built_site(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text('<html lang="en"><body><main data-pagefind-body>'
+                                           '<h1>Walk and talk</h1></main></body></html>')
+    (site / "404.html").write_text('<html lang="en"><body><h1>Not found</h1></body></html>')
+    runner = CliRunner()
+    result = runner.invoke(main, ["index", str(site)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{site}/pagefind/: search index: 1 pages, ")
+    assert set(indexed(site)) == {"/a/"}  # the 404 page has no data-pagefind-body
+
+    (site / "a" / "index.html").write_text('<html lang="en"><body><main data-pagefind-body>'
+                                           '<h1>Sit and think</h1></main></body></html>')
+    assert runner.invoke(main, ["index", str(site)]).exit_code == 0
+    assert list(indexed(site).values()) == ["Sit and think."]  # rebuilt, nothing stale kept
+
+    result = runner.invoke(main, ["index", str(tmp_path / "nothing")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {tmp_path}/nothing/: cannot build the search index: no such "
+                             "folder (build the site first)\n")
