@@ -111,11 +111,14 @@ def vocabulary() -> list[str]:
     for path in sorted((REPO / "content").rglob("*.md")) + sorted((REPO / "content").rglob("*.vtt")):
         words += re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8").lower())
     seen = list(dict.fromkeys(words))
+    known = set(seen)
     rng = random.Random(7)
-    syllables = ["ka", "lo", "mi", "ne", "ru", "sta", "ven", "dor", "pli", "tha", "gre", "son"]
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sta", "ven", "dor", "pli", "tha", "gre", "son",
+                 "bu", "fe", "ji", "wo", "zan", "quel", "pra", "ist"]  # 20**2 + 20**3 + 20**4 words
     while len(seen) < VOCABULARY_SIZE:
         made = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
-        if made not in seen:
+        if made not in known:
+            known.add(made)
             seen.append(made)
     return seen[:VOCABULARY_SIZE]
 
