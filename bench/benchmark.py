@@ -191,7 +191,10 @@ def make_feed(make_feed_script: Path, episodes: int, out: Path) -> None:
 def podsite_project(where: Path) -> Path:
     """The sample project with no show notes: every page comes from the feed."""
     where.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", where / "mkdocs.yml")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    # the attachments are served on 127.0.0.1, which a feed may only name when allowed
+    (where / "mkdocs.yml").write_text(config.replace("  - podsite:\n", "  - podsite:\n"
+                                                     "      fetch_allow_hosts: [127.0.0.1]\n", 1))
     shutil.copytree(REPO / "templates", where / "templates")
     for folder in ("virtues", "pages"):
         shutil.copytree(REPO / "content" / folder, where / "content" / folder)
