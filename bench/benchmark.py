@@ -111,11 +111,14 @@ def vocabulary() -> list[str]:
     for path in sorted((REPO / "content").rglob("*.md")) + sorted((REPO / "content").rglob("*.vtt")):
         words += re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8").lower())
     seen = list(dict.fromkeys(words))
+    known = set(seen)
     rng = random.Random(7)
-    syllables = ["ka", "lo", "mi", "ne", "ru", "sta", "ven", "dor", "pli", "tha", "gre", "son"]
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sta", "ven", "dor", "pli", "tha", "gre", "son",
+                 "bu", "fe", "ji", "wo", "zan", "quel", "pra", "ist"]  # 20**2 + 20**3 + 20**4 words
     while len(seen) < VOCABULARY_SIZE:
         made = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
-        if made not in seen:
+        if made not in known:
+            known.add(made)
             seen.append(made)
     return seen[:VOCABULARY_SIZE]
 
@@ -188,7 +191,10 @@ def make_feed(make_feed_script: Path, episodes: int, out: Path) -> None:
 def podsite_project(where: Path) -> Path:
     """The sample project with no show notes: every page comes from the feed."""
     where.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", where / "mkdocs.yml")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    # the attachments are served on 127.0.0.1, which a feed may only name when allowed
+    (where / "mkdocs.yml").write_text(config.replace("  - podsite:\n", "  - podsite:\n"
+                                                     "      fetch_allow_hosts: [127.0.0.1]\n", 1))
     shutil.copytree(REPO / "templates", where / "templates")
     for folder in ("virtues", "pages"):
         shutil.copytree(REPO / "content" / folder, where / "content" / folder)
