@@ -93,11 +93,14 @@ def test_a_content_mistake_fails_cleanly_and_keeps_the_last_good_site(built):
 
 
 def test_a_template_mistake_names_the_template_line(built):
-    edit(built / "templates/episode.md.j2", "{{ episode.title | md }}", "{{ episode.titel | md }}")
+    template = built / "templates/episode.md.j2"
+    line = template.read_text().splitlines().index(next(
+        l for l in template.read_text().splitlines() if "{{ episode.title | md }}" in l)) + 1
+    edit(template, "{{ episode.title | md }}", "{{ episode.titel | md }}")
     result = mkdocs(built, "build")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert ("templates/episode.md.j2:23: template error: 'generator.model.Episode object' has no "
+    assert (f"templates/episode.md.j2:{line}: template error: 'generator.model.Episode object' has no "
             "attribute 'titel' (fix the template, or restore it from git)") in result.stderr
     assert (built / "site/index.html").exists()
 

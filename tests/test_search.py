@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, mkdocs
 from playwright.sync_api import expect
-from test_browser import AXE_VERSION, RangeHandler, browser, npm_tool, page, wait_playing_past  # noqa: F401 (fixtures)
+from test_browser import AXE_VERSION, RangeHandler, browser, npm_tool, wait_playing_past  # noqa: F401 (fixtures)
 
 EPISODE_TITLE = "Courage is a small step, taken twice"
 TRANSCRIPT = "transcripts/courage-is-a-small-step-taken-twice/"
@@ -41,7 +41,7 @@ def show(tmp_path_factory, shared_cache):
     (project / "mkdocs.yml").write_text(config.replace("https://small-brave-steps.example/", url))
     feed = project / "content" / "feed.xml"
     feed.write_text(re.sub(r"https://small-brave-steps\.example/media/sbs-(\d+)\.mp3",
-                           rf"{url}media/silence.mp3?episode=\1", feed.read_text(encoding="utf-8")))
+                           rf"{url}media/sbs-\1.mp3", feed.read_text(encoding="utf-8")))  # the sample's own audio
     urls = project / "content" / "urls.yml"  # a former URL, so that the site has a redirect stub
     urls.write_text(urls.read_text().replace("sbs-2026-004: resilience-is-not-bouncing-back",
                                              "sbs-2026-004: [resilience-is-not-bouncing-back, bouncing-back]"))
@@ -58,6 +58,15 @@ def show(tmp_path_factory, shared_cache):
 @pytest.fixture(scope="module")
 def site_url(show) -> str:
     return show[1]
+
+
+@pytest.fixture
+def page(browser):
+    """A plain tab: the site is served at its own (sub-path) address on 127.0.0.1."""
+    context = browser.new_context()
+    tab = context.new_page()
+    yield tab
+    context.close()
 
 
 def search_for(page, words: str) -> None:
@@ -79,7 +88,7 @@ def test_a_word_only_in_a_transcript_is_found_and_its_result_opens_the_paragraph
     expect(results.locator(".podsite-search__title")).to_have_text(f"Transcript: {EPISODE_TITLE}")
     moment = results.locator(".podsite-search__moment-link")
     expect(moment).to_have_count(1)
-    expect(moment.locator(".podsite-time")).to_have_text("21:30")
+    expect(moment.locator(".podsite-time")).to_have_text("0:56")
     assert moment.locator("mark").all_inner_texts() == ["irritation"]
     # keyboard only: arrow down to the result's moment, Enter
     page.keyboard.press("ArrowDown")
@@ -97,7 +106,7 @@ def test_a_word_only_in_a_transcript_is_found_and_its_result_opens_the_paragraph
 
 def test_play_from_here_starts_the_site_player_at_that_moment(page, site_url):
     page.goto(site_url)
-    search_for(page, "heroic")  # said 12 s in (the test audio is 30 s of silence)
+    search_for(page, "heroic")  # said 12 s into the sample audio
     time = page.locator(".podsite-search__moment .podsite-time").inner_text()
     assert time == "0:12"
     minutes, seconds = time.split(":")
@@ -108,7 +117,7 @@ def test_play_from_here_starts_the_site_player_at_that_moment(page, site_url):
     wait_playing_past(page, at)
     state = page.evaluate("""() => { const a = document.querySelector('[data-podsite-audio]');
         return {src: a.currentSrc, time: a.currentTime}; }""")
-    assert state["src"].endswith("silence.mp3?episode=002")
+    assert state["src"].endswith("media/sbs-002.mp3")
     assert at <= state["time"] < at + 10
     expect(page.locator("[data-podsite-now]")).to_have_text(EPISODE_TITLE)
     assert page.locator("[data-podsite-now]").get_attribute("href").endswith(

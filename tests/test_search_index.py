@@ -35,7 +35,7 @@ def test_each_build_indexes_the_site_as_it_is_and_a_failed_index_keeps_the_old_s
         project, monkeypatch, caplog, tmp_path):
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stderr
-    assert "podsite: search index: 26 pages" in result.stderr
+    assert "podsite: search index: 27 pages" in result.stderr
     before = indexed(project / "site")
     assert "zanzibar" not in before[PAGE].lower()
 
