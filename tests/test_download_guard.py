@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import mkdocs
+from test_fetch import send  # one way to answer a request, for both servers
 
 from generator.build import Settings, generate, load_sources
 from generator.errors import Report, Severity
@@ -65,15 +66,6 @@ def server():
     s = Server()
     yield s
     s.close()
-
-
-def send(handler, status=200, body=b"", headers=None):
-    handler.send_response(status)
-    for key, value in (headers or {}).items():
-        handler.send_header(key, value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
 
 
 def redirect(location):
