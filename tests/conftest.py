@@ -34,7 +34,12 @@ def shared_cache(tmp_path_factory) -> Path:
 @pytest.fixture
 def project(tmp_path: Path, shared_cache: Path) -> Path:
     """A copy of the sample project (mkdocs.yml, content/, templates/) in a temp folder."""
-    dest = tmp_path / "project"
+    return copy_sample(tmp_path / "project", shared_cache)
+
+
+def copy_sample(dest: Path, shared_cache: Path) -> Path:
+    """The sample project (mkdocs.yml, content/, templates/) copied to `dest`, which must not exist
+    yet, with the session's shared parse cache."""
     dest.mkdir()
     (dest / ".cache").mkdir()
     (dest / ".cache" / "podsite").symlink_to(shared_cache, target_is_directory=True)

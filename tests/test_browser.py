@@ -20,7 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, mkdocs
+from conftest import ROOT, copy_sample, mkdocs
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
@@ -77,12 +77,7 @@ def built(tmp_path_factory, shared_cache):
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(site)))
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     project = root / "project"
-    project.mkdir()
-    (project / ".cache").mkdir()
-    (project / ".cache" / "podsite").symlink_to(shared_cache, target_is_directory=True)
-    for folder in ("content", "templates"):
-        shutil.copytree(ROOT / folder, project / folder)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    copy_sample(project, shared_cache)
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stderr
     thread = threading.Thread(target=server.serve_forever, daemon=True)

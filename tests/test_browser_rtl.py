@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import threading
 from functools import partial
 from http.server import ThreadingHTTPServer
 
 import pytest
-from conftest import ROOT, mkdocs
+from conftest import ROOT, copy_sample, mkdocs
 from playwright.sync_api import expect, sync_playwright
 from test_browser import AXE_VERSION, CHROMIUM, FLAGS, RangeHandler, npm_tool
 
@@ -26,11 +25,7 @@ def arabic(tmp_path_factory, shared_cache):
     """The sample project with `theme.language: ar`, built and served on 127.0.0.1."""
     project = tmp_path_factory.mktemp("arabic") / "project"
     site = project / "site"
-    project.mkdir()
-    (project / ".cache").mkdir()
-    (project / ".cache" / "podsite").symlink_to(shared_cache, target_is_directory=True)
-    for folder in ("content", "templates"):
-        shutil.copytree(ROOT / folder, project / folder)
+    copy_sample(project, shared_cache)
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(site)))
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")

@@ -10,14 +10,13 @@ real Chromium that opens the page runs none of it.
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, mkdocs
+from conftest import ROOT, copy_sample, mkdocs
 
 from generator.site.notes_html import END, START, mark_notes, sanitize_page
 
@@ -73,11 +72,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, shared_cache) -> Path:
     project = tmp_path_factory.mktemp("notes-html") / "project"
-    project.mkdir()
-    (project / ".cache").mkdir()
-    (project / ".cache" / "podsite").symlink_to(shared_cache, target_is_directory=True)
-    for folder in ("content", "templates"):
-        shutil.copytree(ROOT / folder, project / folder)
+    copy_sample(project, shared_cache)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - podsite:\n", "  - podsite:\n      notes_html: sanitize\n", 1)
     config = config.replace("markdown_extensions:\n", "markdown_extensions:\n  - footnotes\n", 1)

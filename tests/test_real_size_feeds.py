@@ -9,13 +9,12 @@ The feed comes from tests/realfeeds.py (300 episodes; see its docstring for the 
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import ROOT, mkdocs
+from conftest import ROOT, copy_sample, mkdocs
 from realfeeds import make_feed
 from test_mkdocs_build import SAMPLE_HOSTS, broken_links
 
@@ -63,12 +62,7 @@ def _read(path: Path) -> _Page:
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory, shared_cache):
     project = tmp_path_factory.mktemp("real-size") / "project"
-    project.mkdir()
-    (project / ".cache").mkdir()
-    (project / ".cache" / "podsite").symlink_to(shared_cache, target_is_directory=True)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for folder in ("content", "templates"):
-        shutil.copytree(ROOT / folder, project / folder)
+    copy_sample(project, shared_cache)
     for note in (project / "content" / "episodes").glob("*"):
         note.unlink()  # the sample's notes belong to the sample's feed
     (project / "content" / "urls.yml").unlink()
@@ -139,9 +133,9 @@ def test_three_pages_photographed_in_chromium(real_site):
     """Screenshots kept as test artifacts: the home page, an episode with Cyrillic title and rich
     notes, and a person's page (the feed's first host)."""
     playwright = pytest.importorskip("playwright.sync_api")
+    import threading
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-    import threading
 
     site, expected, _ = real_site
     pages = _episode_pages(site)

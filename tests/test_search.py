@@ -9,14 +9,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 import threading
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, mkdocs
+from conftest import ROOT, copy_sample, mkdocs
 from playwright.sync_api import expect
 from test_browser import AXE_VERSION, RangeHandler, browser, npm_tool, wait_playing_past  # noqa: F401 (fixtures)
 
@@ -32,11 +31,7 @@ def show(tmp_path_factory, shared_cache):
     served.mkdir()
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(served)))
     url = f"http://127.0.0.1:{server.server_address[1]}/show/"
-    project.mkdir()
-    (project / ".cache").mkdir()
-    (project / ".cache" / "podsite").symlink_to(shared_cache, target_is_directory=True)
-    for folder in ("content", "templates"):
-        shutil.copytree(ROOT / folder, project / folder)
+    copy_sample(project, shared_cache)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     (project / "mkdocs.yml").write_text(config.replace("https://small-brave-steps.example/", url))
     feed = project / "content" / "feed.xml"
