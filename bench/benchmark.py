@@ -105,12 +105,19 @@ VOCABULARY_SIZE = 30000
 
 def vocabulary() -> list[str]:
     """Words for long synthetic transcripts, most frequent first (drawn with Zipf's law): the
-    sample show's own words, then made-up ones, so the index has a real language's spread."""
+    sample show's own words in the order of how often its notes and transcripts use them (so
+    "the", "and", "you" lead, as in any English text, and "courage" comes later), then made-up
+    ones, so the index has a real language's spread."""
+    import collections
     import random
-    words = []
+    counts: collections.Counter[str] = collections.Counter()
     for path in sorted((REPO / "content").rglob("*.md")) + sorted((REPO / "content").rglob("*.vtt")):
-        words += re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8").lower())
-    seen = list(dict.fromkeys(words))
+        text = path.read_text(encoding="utf-8").lower()
+        if path.suffix == ".md" and text.startswith("---"):  # the front matter's keys are no words
+            text = text.split("\n---", 1)[-1]
+        text = re.sub(r"<[^>]*>|\{[^}]*\}|\]\([^)]*\)", " ", text)  # markup and link targets
+        counts.update(re.findall(r"[a-z]+(?:'[a-z]+)?", text))
+    seen = [word for word, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     known = set(seen)
     rng = random.Random(7)
     syllables = ["ka", "lo", "mi", "ne", "ru", "sta", "ven", "dor", "pli", "tha", "gre", "son",
@@ -344,9 +351,13 @@ def search_in_browser(site: Path) -> dict:
                 page.wait_for_timeout(300)  # responses still being read
                 results = page.locator(".md-search-result__item").count()
                 took = page.evaluate("window.shown - window.lastKey")
+                parts: dict[str, int] = {}
+                for address, _, sent in fetched:
+                    parts[part_of(address)] = parts.get(part_of(address), 0) + sent
                 figures["first" if n == 0 else "next"] = {
                     "query": query, "results": results, "ms": took, "files": len(fetched),
-                    "raw": sum(f[1] for f in fetched), "sent": sum(f[2] for f in fetched)}
+                    "raw": sum(f[1] for f in fetched), "sent": sum(f[2] for f in fetched),
+                    "parts": parts}
                 page.keyboard.press("Escape")
             browser.close()
     finally:
@@ -355,10 +366,26 @@ def search_in_browser(site: Path) -> dict:
     return figures
 
 
-def index_build_seconds(project: Path) -> float:
+PARTS = (("code", (".js", ".wasm", "wasm.", ".pagefind")), ("entry", ("pagefind-entry.json", ".pf_meta")),
+         ("chunks", (".pf_index",)), ("filters", (".pf_filter",)), ("fragments", (".pf_fragment",)))
+
+
+def part_of(address: str) -> str:
+    """What a file of Pagefind's is for: its code, the index's entry, word chunks, filters or
+    the fragments (one per result shown)."""
+    name = address.rsplit("/", 1)[-1].split("?")[0]
+    for part, marks in PARTS:
+        if any(name.endswith(m) or name.startswith(m) for m in marks):
+            return part
+    return "other"
+
+
+def index_stats(project: Path) -> dict:
+    """The figures of the last search index the project's builds made (its build time, and the
+    peak memory of Pagefind's process, which the build's peak includes)."""
     import json
     stamp = project / ".cache" / "podsite" / "search" / "podsite-index.json"
-    return json.loads(stamp.read_text())["stats"]["seconds"]
+    return json.loads(stamp.read_text())["stats"]
 
 
 def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, attachments: str,
@@ -414,7 +441,8 @@ def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, atta
         "index_gz": len(gzip.compress(index_bytes, 6)),
         "pagefind_disk": tree_size(our_site / "pagefind"),
         "pagefind_files": sum(1 for _ in (our_site / "pagefind").rglob("*")),
-        "pagefind_seconds": index_build_seconds(ours),
+        "pagefind_seconds": index_stats(ours)["seconds"],
+        "pagefind_peak_mb": index_stats(ours)["peak_mb"],
         "browser": search_in_browser(our_site),
         "ingest": ingest(feed, folder / "ingest-cache", repeat),
     }
@@ -459,7 +487,9 @@ def report(results: list[dict]) -> None:
               f"{w.cpu / p.cpu:4.2f} / {e.cpu / p.cpu:4.2f} | "
               f"{max(f.max_rss_mb, w.max_rss_mb, e.max_rss_mb):5.0f} MB")
     print("  (plain-pages build peak RSS: " +
-          ", ".join(f"{r['episodes']}: {r['plain'].max_rss_mb:.0f} MB" for r in results) + ")")
+          ", ".join(f"{r['episodes']}: {r['plain'].max_rss_mb:.0f} MB" for r in results) + "; "
+          "podsite's includes Pagefind's process, which alone peaked at " +
+          ", ".join(f"{r['episodes']}: {r['pagefind_peak_mb']:.0f} MB" for r in results) + ")")
     print()
     print("output (median HTML page; largest HTML page; whole site)")
     head = (f"{'episodes':>8} | {'episode page':>12} | {'plain page':>10} | {'ratio':>5} | "
@@ -485,6 +515,10 @@ def report(results: list[dict]) -> None:
               f"{r['pagefind_seconds']:>9.1f} s | {mb(first['sent']):>9} ({mb(first['raw'])}) | "
               f"{first['files']:>5} | {first['ms']:>15.0f} ms | {mb(nxt['sent']):>8} {nxt['ms']:>6.0f} ms | "
               f"{mb(r['index_gz']):>24}")
+    for r in results:
+        parts = r["browser"]["first"]["parts"]
+        print(f"  {r['episodes']} episodes, first query sent: " + ", ".join(
+            f"{part} {mb(parts[part])}" for part, _ in PARTS + (("other", ()),) if part in parts))
     print(f"  (queries: {QUERIES[0]!r} first, with pagefind.js and its WebAssembly; then {QUERIES[1]!r}; "
           "'sent' = as a server that gzips JavaScript sends it; Material's index has no transcripts)")
     print()
