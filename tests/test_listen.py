@@ -286,22 +286,29 @@ def test_a_transcript_beside_the_notes_wins_and_people_get_pages(tmp_path):
     assert "Two" in pages["people/ana-ruiz.md"]  # channel hosts are in every episode without people
 
 
-def test_transcript_pages_tell_site_search_the_episode_the_moment_and_the_filters(tmp_path, server):
+def test_an_episode_page_tells_site_search_its_transcript_the_audio_and_the_filters(tmp_path, server):
     files, base, requests = server
     (files / "1.vtt").write_bytes(VTT)
     (files / "2.srt").write_text("1\n00:01:01,000 --> 00:01:03,000\nSam: Words from the server\n\n"
                                  "2\n00:01:04,000 --> 00:01:05,000\nAna: More\n")
     settings = _project(tmp_path, FEED.format(base=base))
-    for directory_urls, two in ((True, "../../episodes/two/"), (False, "../episodes/two.html")):
+    for directory_urls, two in ((True, "../../transcripts/two/"), (False, "../transcripts/two.html")):
         pages, report = generate(Settings(**{**settings.__dict__, "directory_urls": directory_urls}))
         assert not report.errors, [str(p) for p in report.errors]
+        # the transcript is searched as part of its episode's record (search_index.py), not alone
         page = pages["transcripts/two.md"]
-        assert "search:" not in page.partition("\n---\n")[0]  # indexed, unlike before
-        for tag in ('data-pagefind-meta="kind[data-value]" data-value="Transcript"',
-                    'data-pagefind-meta="episode[data-value]" data-value="Two"',
-                    f'data-pagefind-meta="episode_page[data-value]" data-value="{two}"',
-                    'data-pagefind-meta="audio[data-value]" data-value="https://cast.example/2.mp3"'):
-            assert tag in page
+        assert page.partition("\n---\n")[0].endswith("\nsearch:\n  exclude: true")
+        assert "data-pagefind-filter" not in page and "data-pagefind-meta" not in page
+        episode = pages["episodes/two.md"]
+        for tag in ('data-pagefind-meta="kind[data-value]" data-value="Episode"',
+                    'data-pagefind-filter="kind[data-value]" data-value="Transcript"',
+                    f'data-pagefind-meta="transcript[data-value]" data-value="{two}"',
+                    'data-pagefind-meta="audio[data-value]" data-value="https://cast.example/2.mp3"',
+                    f'<div data-podsite-index-transcript="{two}" hidden></div>'):
+            assert tag in episode
+        # its paragraphs, between the marks the indexer takes them from
+        assert page.index("<!-- podsite-transcript -->") < page.index('id="p-1"') < page.index(
+            "<!-- /podsite-transcript -->")
         # each paragraph's anchor is its timestamp, so the index holds "1:01", not the words twice
         assert ('<p><a class="podsite-time" id="p-1" href="https://cast.example/2.mp3#t=61" '
                 'data-podsite-seek="61">1:01</a> <strong class="podsite-speaker">Sam:</strong> Words '

@@ -78,9 +78,12 @@ def test_a_word_only_in_a_transcript_is_found_and_its_result_opens_the_paragraph
     page.evaluate("window.podsiteSamePage = true")  # gone if the browser loads a new document
     search_for(page, "irritation")
     results = page.locator(".md-search-result__item")
-    expect(results).to_have_count(1)
-    expect(results.locator(".podsite-search__kind")).to_have_text("Transcript")
-    expect(results.locator(".podsite-search__title")).to_have_text(f"Transcript: {EPISODE_TITLE}")
+    expect(results).to_have_count(1)  # the episode and its transcript are one result
+    expect(results.locator(".podsite-search__kind")).to_have_text("Episode")
+    expect(results.locator(".podsite-search__title")).to_have_text(EPISODE_TITLE)
+    assert results.locator("a").first.get_attribute("href").endswith(
+        "/show/episodes/courage-is-a-small-step-taken-twice/")
+    expect(results.locator("article .podsite-search__excerpt")).to_have_count(0)  # not in the notes
     moment = results.locator(".podsite-search__moment-link")
     expect(moment).to_have_count(1)
     expect(moment.locator(".podsite-time")).to_have_text("0:56")
@@ -140,11 +143,18 @@ def test_filters_narrow_the_results(page, site_url):
     expect(status).to_have_text(re.compile(r"^\d+ matching documents$"))
     everything = int(status.inner_text().split()[0])
     kinds = page.locator("[data-podsite-search-filter=kind]")
+    expect(kinds).to_be_hidden()  # until the listener asks for the filters
+    toggle = page.locator("[data-podsite-search-filter-toggle]")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(kinds).to_be_visible()
     assert set(kinds.locator("option").all_inner_texts()) >= {"Episode", "Transcript", "Virtue",
                                                                "Worksheet", "Person"}
-    kinds.select_option("Transcript")
+    kinds.select_option("Transcript")  # the episodes whose transcripts are searched with them
     expect(status).to_have_text("1 matching document")
-    expect(page.locator(".podsite-search__kind")).to_have_text(["Transcript"])
+    expect(page.locator(".podsite-search__title")).to_have_text([EPISODE_TITLE])
+    expect(page.locator(".podsite-search__moment")).not_to_have_count(0)
     kinds.select_option("")
     expect(status).to_have_text(f"{everything} matching documents")
     assert everything > 5
@@ -176,7 +186,8 @@ def test_the_open_search_with_results_has_no_accessibility_violations(browser, s
     page.goto(site_url)
     search_for(page, "courage")
     expect(page.locator(".podsite-search__play").first).to_be_visible()
-    expect(page.locator(".podsite-search__filters")).to_be_visible()
+    page.locator("[data-podsite-search-filter-toggle]").click()
+    expect(page.locator("[data-podsite-search-filter=virtue]")).to_be_visible()
     page.add_script_tag(path=str(axe))
     violations = page.evaluate("""async () => (await axe.run(document, {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
@@ -202,8 +213,10 @@ def test_only_the_sites_own_pages_are_indexed(show):
     assert "location.replace" in redirect.read_text()  # a former URL (content/urls.yml)...
     assert "/episodes/bouncing-back/" not in urls  # ...is not a result
     assert "/episodes/resilience-is-not-bouncing-back/" in urls
-    assert {"/", "/about/", "/episodes/courage-is-a-small-step-taken-twice/", f"/{TRANSCRIPT}",
+    assert {"/", "/about/", "/episodes/courage-is-a-small-step-taken-twice/",
             "/virtues/courage/", "/worksheets/courage/", "/people/tomas-ferreira/"} <= urls
+    assert f"/{TRANSCRIPT}" not in urls  # its words are in its episode's record
+    assert not any(site.parent.glob("*.podsite-src"))  # the pages Pagefind read are gone
     assert "/episodes/" not in urls  # a list of titles: each episode is its own result
     # one search, not two: the transcripts' own search file and its form are gone
     assert not (site / "transcripts" / "search.json").exists()

@@ -35,7 +35,7 @@ def test_each_build_indexes_the_site_as_it_is_and_a_failed_index_keeps_the_old_s
         project, monkeypatch, caplog, tmp_path):
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stderr
-    assert "podsite: search index: 27 pages" in result.stderr
+    assert "podsite: search index: 26 pages" in result.stderr
     before = indexed(project / "site")
     assert "zanzibar" not in before[PAGE].lower()
 
@@ -111,3 +111,60 @@ def test_podsite_index_indexes_a_built_site(tmp_path):
     assert result.exit_code == 1
     assert result.stderr == (f"error: {tmp_path}/nothing/: cannot build the search index: no such "
                              "folder (build the site first)\n")
+
+
+def page_html(body: str, marked: bool = True) -> str:
+    attribute = " data-pagefind-body" if marked else ""
+    return f"<!doctype html><html lang=en><body><div{attribute}>{body}</div></body></html>"
+
+
+TRANSCRIPT_PAGE = ("<p>Back to the episode</p><!-- podsite-transcript --><div class=podsite-transcript>"
+                   "<p><a id=p-1>0:00</a> Said {word}.</p></div><!-- /podsite-transcript --><p>After</p>")
+
+
+@pytest.mark.parametrize(("episode", "transcript", "url", "found"), [
+    # the mark names the transcript page as the templates write it...
+    ("episodes/a/index.html", "transcripts/a/index.html", "../../transcripts/a/", True),
+    ("episodes/a.html", "transcripts/a.html", "../transcripts/a.html", True),  # use_directory_urls: false
+    ("episodes/a/index.html", "transcripts/a/index.html", "../../transcripts/a/#top", True),
+    ("episodes/a/index.html", "transcripts/a b/index.html", "../../transcripts/a%20b/", True),
+    ("episodes/a/index.html", "transcripts/a&b/index.html", "../../transcripts/a&amp;b/", True),
+    # ...or anything else, which adds nothing and never fails the index
+    ("episodes/a/index.html", "transcripts/a/index.html", "../../transcripts/missing/", False),
+    ("episodes/a/index.html", "transcripts/a/index.html", "", False),
+    ("episodes/a/index.html", "transcripts/a/index.html", "/transcripts/a/", False),
+    ("episodes/a/index.html", "transcripts/a/index.html", "https://example.org/transcripts/a/", False),
+    ("episodes/a/index.html", "transcripts/a/index.html", "../../../outside/", False),
+])
+def test_an_episode_record_holds_its_transcripts_paragraphs(tmp_path, episode, transcript, url, found):
+    site = tmp_path / "site"
+    for path, text in ((episode, page_html(f'<h1>Ep</h1><div data-podsite-index-transcript="{url}" hidden></div>')),
+                       (transcript, page_html(TRANSCRIPT_PAGE.format(word="heroic"), marked=False)),
+                       ("about/index.html", page_html("About us")),
+                       ("404.html", page_html("Not found", marked=False))):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(text)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "index.html").write_text(TRANSCRIPT_PAGE.format(word="secret"))
+    source = tmp_path / "src"
+    search_index._index_source(site.resolve(), source)
+    # only the pages marked for the index, laid out as in the site
+    assert sorted(p.relative_to(source).as_posix() for p in source.rglob("*.html")) == sorted(
+        ["about/index.html", episode])
+    record = (source / episode).read_text()
+    assert "data-podsite-index-transcript" not in record
+    assert ("Said heroic." in record) is found and '<span id="podsite-transcript">' in record or not found
+    assert "Back to the episode" not in record and "After" not in record and "secret" not in record
+    assert (source / "about" / "index.html").read_text() == page_html("About us")
+
+
+def test_a_site_without_marked_pages_is_indexed_whole(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text(page_html("A", marked=False))
+    (site / "index.html").write_text(page_html("Home", marked=False))
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "x.html").write_text("the index's own")
+    search_index._index_source(site, tmp_path / "src")
+    assert sorted(p.relative_to(tmp_path / "src").as_posix() for p in (tmp_path / "src").rglob("*.html")) == [
+        "a/index.html", "index.html"]

@@ -14,7 +14,20 @@ What is indexed is decided by the templates, not here:
   of long lists) stay out of the index;
 - `data-pagefind-ignore` leaves out a part of a page (players, find boxes);
 - `data-pagefind-filter` and `data-pagefind-meta` (`templates/_search.md.j2`) give each page its
-  kind, virtues, season and people, and a transcript its episode and audio.
+  kind, virtues, season and people, and an episode its audio and transcript page.
+
+An episode and its transcript are one record of the index, at the episode's URL: the transcript
+page is not indexed itself (its front matter says `search: exclude: true`); the episode page
+names it in an empty `<div data-podsite-index-transcript="URL">`, which this module replaces by
+the transcript's paragraphs (between `<!-- podsite-transcript -->` and `<!--
+/podsite-transcript -->` on the transcript page) in the copy that Pagefind reads. Pagefind's
+entry file lists every record (about 9 bytes each, gzipped), and a browser loads it whole on
+the first query: one record per episode instead of two keeps that first query within a few
+hundred kilobytes at 10,000 episodes; a result also names each episode once, with the moments
+of its transcript that hold the words (search.js).
+
+Pagefind reads a copy of the pages it indexes (`<site>.podsite-src/` beside the site folder, hard
+links where a page is unchanged, removed when Pagefind is done), laid out as the site is, so every result's URL is the page's.
 
 The index is written beside the site (`pagefind.podsite-new/`) and moved into place only when
 Pagefind succeeded, so a failed run leaves the previous index as it was.
@@ -29,11 +42,15 @@ while that hash holds; a rebuild of an unchanged site also skips Pagefind's run.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import os
 import re
+import resource
 import shutil
 import subprocess
 import time
+import urllib.parse
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -43,6 +60,10 @@ from ..model import Origin
 from . import writer
 
 INDEX_DIR = "pagefind"  # the folder of the site that holds the index and pagefind.js
+SOURCE_SUFFIX = ".podsite-src"  # beside the site: the pages Pagefind reads (see above)
+BODY = b"data-pagefind-body"
+TRANSCRIPT_MARK = re.compile(rb'<div data-podsite-index-transcript="([^"<>]*)"[^>]*>\s*</div>')
+TRANSCRIPT_START, TRANSCRIPT_END = b"<!-- podsite-transcript -->", b"<!-- /podsite-transcript -->"
 # Left out of every page's words: the "¶" permalinks the toc extension adds to headings.
 EXCLUDED = ".headerlink"
 # Pagefind's ready-made interfaces, which podsite's search (search.js) does not use
@@ -59,6 +80,7 @@ class IndexStats:
     bytes: int  # the index folder on disk, pagefind.js and its WebAssembly included
     seconds: float
     whole_pages: bool  # no page marked data-pagefind-body: Pagefind indexed every page whole
+    peak_mb: float = 0.0  # the indexer's peak memory (max RSS), for bench/benchmark.py
 
     def __str__(self) -> str:
         return (f"search index: {self.pages:,} pages, {self.words:,} words, "
@@ -93,16 +115,26 @@ def write_search_index(site_dir: Path, shown: str | None = None,
     key = _input_key(site_dir) if cache_dir else ""
     cached = _cached_stats(cache_dir, key) if cache_dir else None
     if cached is not None:
-        shutil.copytree(cache_dir / INDEX_DIR, staging)
+        shutil.copytree(cache_dir / INDEX_DIR, staging, copy_function=_link_or_copy)
         writer.swap_in(str(staging), str(final))
         return IndexStats(**{**cached, "seconds": time.perf_counter() - started})
+    source = Path(str(site_dir) + SOURCE_SUFFIX)
     try:
-        run = subprocess.run([str(binary), "--site", str(site_dir), "--output-path", str(staging),
-                              "--exclude-selectors", EXCLUDED],
-                             capture_output=True, text=True, errors="replace", cwd=site_dir)
-    except OSError as exc:
-        raise PodsiteError.single(Origin(shown), f"cannot run the search indexer {binary}: {exc} "
-                                  f"({FIX_INSTALL})") from None
+        try:
+            _index_source(site_dir, source)
+        except OSError as exc:
+            raise PodsiteError.single(Origin(str(source)), f"cannot prepare the pages for the search "
+                                      f"index: {exc} (check the free space and permissions beside "
+                                      "the site folder)") from None
+        try:
+            run = subprocess.run([str(binary), "--site", str(source), "--output-path", str(staging),
+                                  "--exclude-selectors", EXCLUDED],
+                                 capture_output=True, text=True, errors="replace", cwd=source)
+        except OSError as exc:
+            raise PodsiteError.single(Origin(shown), f"cannot run the search indexer {binary}: {exc} "
+                                      f"({FIX_INSTALL})") from None
+    finally:
+        writer.discard(str(source))
     seconds = time.perf_counter() - started
     if run.returncode != 0:
         writer.discard(str(staging))
@@ -116,11 +148,65 @@ def write_search_index(site_dir: Path, shown: str | None = None,
     stats = IndexStats(pages=_count(run.stdout, "page"), words=_count(run.stdout, "word"),
                        bytes=sum(f.stat().st_size for f in staging.rglob("*") if f.is_file()),
                        seconds=seconds,
-                       whole_pages="Did not find a data-pagefind-body" in run.stdout)
+                       whole_pages="Did not find a data-pagefind-body" in run.stdout,
+                       peak_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     if cache_dir:
         _keep(staging, cache_dir, key, stats)
     writer.swap_in(str(staging), str(final))
     return stats
+
+
+def _index_source(site_dir: Path, source: Path) -> None:
+    """The pages Pagefind is to read, into `source` (a new folder, laid out as the site): the
+    pages marked data-pagefind-body (every page when none is, as Pagefind then does), each episode
+    with its transcript's paragraphs in place of its data-podsite-index-transcript mark."""
+    writer.discard(str(source))
+    pages = [p for p in sorted(site_dir.rglob("*.html")) if not _ours(p.relative_to(site_dir))]
+    any_marked = any(BODY in page.read_bytes() for page in pages)  # stops at the first
+    for page in pages:
+        if any_marked and BODY not in (data := page.read_bytes()):
+            continue
+        target = source / page.relative_to(site_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if any_marked and TRANSCRIPT_MARK.search(data):
+            target.write_bytes(TRANSCRIPT_MARK.sub(lambda m: _transcript(site_dir, page, m.group(1)), data))
+            continue
+        _link_or_copy(page, target)
+
+
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
+    """A hard link (no bytes copied: nothing rewrites these files in place), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(source, target)
+
+
+def _ours(relative: Path) -> bool:
+    """The index's own folders (and their staging copies), never pages of the site."""
+    return relative.parts[0] in (INDEX_DIR, INDEX_DIR + writer.STAGING_SUFFIX)
+
+
+def _transcript(site_dir: Path, page: Path, url: bytes) -> bytes:
+    """The paragraphs of the transcript page at `url` (relative to `page`), as the part of the
+    episode's record that search.js finds moments in; nothing when the page cannot be read."""
+    address = html.unescape(url.decode("utf-8", "replace")).split("#")[0].split("?")[0]
+    if not address or "://" in address or address.startswith("/"):
+        return b""
+    target = (page.parent / urllib.parse.unquote(address)).resolve()
+    if address.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    if not target.is_relative_to(site_dir):
+        return b""
+    try:
+        data = target.read_bytes()
+    except OSError:
+        return b""
+    start, end = data.find(TRANSCRIPT_START), data.rfind(TRANSCRIPT_END)
+    if start < 0 or end < start:
+        return b""
+    return (b'<div data-podsite-transcript><span id="podsite-transcript"></span>'
+            + data[start + len(TRANSCRIPT_START):end] + b"</div>")
 
 
 STAMP = "podsite-index.json"  # in the cache folder: the key and the figures of the index kept there
@@ -130,10 +216,10 @@ def _input_key(site_dir: Path) -> str:
     """Every HTML page of the site (path and bytes), Pagefind's version and podsite's options."""
     digest = hashlib.sha256(f"{_pagefind_version()} {EXCLUDED} {UNUSED}".encode())
     for page in sorted(site_dir.rglob("*.html")):
-        relative = page.relative_to(site_dir).as_posix()
-        if relative.split("/")[0] in (INDEX_DIR, INDEX_DIR + writer.STAGING_SUFFIX):
+        relative = page.relative_to(site_dir)
+        if _ours(relative):
             continue
-        digest.update(relative.encode() + b"\0" + page.read_bytes() + b"\0")
+        digest.update(relative.as_posix().encode() + b"\0" + page.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -5,12 +5,20 @@
      (#__search), without its search code (the markup has no data-md-component).
    - Results as the listener types: title, kind of page, the excerpt with the words marked. The
      browser fetches pagefind.js and its WebAssembly once, then per query only the index chunks
-     of the words typed and the fragments of the results shown (5, then 5 more on request).
-   - A transcript result lists up to 3 moments: the time ("12:40", from the paragraph's anchor
-     #p-N, which is its timestamp link), a link to that paragraph, and "Play from here", a
-     [data-podsite-seek] button inside a [data-podsite-episode] item: player.js's own seek API.
+     of the words typed and the fragments of the results shown (5, then 5 more on request). A
+     query runs once typing pauses (DEBOUNCE), so a word typed in one go costs one query, not one
+     per letter (each of which would fetch its own results' fragments).
+   - An episode and its transcript are one result (generator/site/search_index.py puts the
+     transcript's paragraphs last in the episode's record, after an anchor #podsite-transcript).
+     Words found in the transcript are listed as up to 3 moments: the time ("12:40", from the
+     paragraph's anchor #p-N, which is its timestamp link), a link to that paragraph on the
+     transcript's page (meta "transcript"), and "Play from here", a [data-podsite-seek] button
+     inside a [data-podsite-episode] item: player.js's own seek API. Words found before it (the
+     notes) get an excerpt, as any other page's result does.
    - Filters (kind, virtue, season, person) come from the index (data-pagefind-filter in the
-     page templates, templates/_search.md.j2); a filter with no values stays hidden.
+     page templates, templates/_search.md.j2), fetched when the listener opens them with the
+     "Filters" button (every filter's file is a list of pages, which grows with the show); a
+     filter with no values stays hidden.
    - Keyboard: ArrowDown/ArrowUp move between the query, the results and their buttons; Enter
      follows a result (in the query: the first one).
    - Text from the index is only ever set as text (excerpts: text nodes and <mark> elements).
@@ -28,11 +36,13 @@
   var list = root.querySelector("[data-podsite-search-results]");
   var more = root.querySelector("[data-podsite-search-more]");
   var filterBox = root.querySelector("[data-podsite-search-filters]");
+  var filterToggle = root.querySelector("[data-podsite-search-filter-toggle]");
   var selects = Array.prototype.slice.call(root.querySelectorAll("[data-podsite-search-filter]"));
   var bundle = new URL(root.getAttribute("data-podsite-pagefind"), location.href).href;
-  var PAGE = 5, MOMENTS = 3, EXCERPT_WORDS = 24, DEBOUNCE = 60;
+  var PAGE = 5, MOMENTS = 3, EXCERPT_WORDS = 24, DEBOUNCE = 150;
   var pagefind = null; // promise of the Pagefind module, once asked for
-  var found = [], shown = 0, asked = 0, timer = null;
+  var filtersLoaded = null; // promise of the filters' values, once asked for
+  var found = [], shown = 0, asked = 0, timer = null, searched = null;
 
   function word(name) { return root.getAttribute("data-" + name) || ""; }
 
@@ -40,8 +50,6 @@
     if (!pagefind) {
       pagefind = import(bundle).then(function (module) {
         return Promise.resolve(module.init && module.init()).then(function () { return module; });
-      }).then(function (module) {
-        return module.filters().then(function (filters) { fillFilters(filters); return module; });
       });
       pagefind.catch(function () { pagefind = null; });
     }
@@ -102,9 +110,14 @@
   });
 
   form.addEventListener("submit", function (event) {
+    // Enter: the first result of what is typed now (searched at once if typing has not paused)
     event.preventDefault();
-    var first = list.querySelector("a");
-    if (first) first.click();
+    clearTimeout(timer);
+    var current = input.value.trim() === searched ? Promise.resolve() : search();
+    current.then(function () {
+      var first = list.querySelector("a");
+      if (first) first.click();
+    });
   });
   form.addEventListener("reset", function () {
     setTimeout(function () { search(); input.focus(); }, 0);
@@ -114,6 +127,12 @@
     timer = setTimeout(search, DEBOUNCE);
   });
   selects.forEach(function (select) { select.addEventListener("change", search); });
+  filterToggle.addEventListener("click", function () {
+    var opening = filterToggle.getAttribute("aria-expanded") !== "true";
+    filterToggle.setAttribute("aria-expanded", String(opening));
+    filterBox.hidden = !opening;
+    if (opening) loadFilters();
+  });
   more.addEventListener("click", function () {
     var from = shown;
     showMore().then(function () {
@@ -138,6 +157,8 @@
 
   function search() {
     var query = input.value.trim(), filters = chosenFilters(), mine = ++asked;
+    clearTimeout(timer);
+    searched = query;
     if (!query && !filters) {
       found = []; shown = 0;
       list.textContent = "";
@@ -193,29 +214,48 @@
     var article = element("article", "md-search-result__article md-typeset");
     if (meta.kind) article.appendChild(element("span", "podsite-search__kind", meta.kind));
     article.appendChild(element("span", "podsite-search__title", meta.title || url.pathname));
-    var moments = transcriptMoments(data);
-    if (!moments.length) article.appendChild(marked(element("p", "podsite-search__excerpt"), data.excerpt));
+    var words = data.content.split(/[\r\n\s]+/g);
+    var start = transcriptStart(data);
+    var moments = start == null ? [] : transcriptMoments(data, words, start);
+    var notes = start == null ? data.excerpt : notesExcerpt(data, words, start);
+    if (notes || !moments.length) article.appendChild(marked(element("p", "podsite-search__excerpt"), notes || data.excerpt));
     link.appendChild(article);
     li.appendChild(link);
     if (moments.length) {
+      var transcript = new URL(meta.transcript || url.href, url);
       if (meta.audio) {
         // player.js's seek API: a [data-podsite-seek] inside a [data-podsite-episode]
         li.setAttribute("data-podsite-episode", "");
         li.setAttribute("data-src", meta.audio);
-        li.setAttribute("data-title", meta.episode || meta.title || "");
-        li.setAttribute("data-page", meta.episode_page ? new URL(meta.episode_page, url).href : url.href);
+        li.setAttribute("data-title", meta.title || "");
+        li.setAttribute("data-page", url.href);
       }
       var ul = element("ul", "podsite-search__moments");
-      moments.forEach(function (moment) { ul.appendChild(momentItem(moment, url, meta)); });
+      moments.forEach(function (moment) { ul.appendChild(momentItem(moment, transcript, meta)); });
       li.appendChild(ul);
     }
     return li;
   }
 
-  function momentItem(moment, url, meta) {
+  // Where the transcript's words begin in the record's content (its #podsite-transcript anchor);
+  // null for a page without a transcript.
+  function transcriptStart(data) {
+    var mark = (data.anchors || []).filter(function (a) { return a.id === "podsite-transcript"; })[0];
+    return mark ? mark.location : null;
+  }
+
+  // An excerpt of the words found before the transcript (the episode's notes), or "" if none are.
+  function notesExcerpt(data, words, start) {
+    var found = (data.locations || []).filter(function (l) { return l < start; }).sort(function (a, b) { return a - b; });
+    if (!found.length) return "";
+    var from = Math.max(0, Math.min(found[0] - Math.floor(EXCERPT_WORDS / 3), start - EXCERPT_WORDS));
+    return excerpt(words, from, Math.min(start, from + EXCERPT_WORDS), 0, start, found);
+  }
+
+  function momentItem(moment, transcript, meta) {
     var li = element("li", "podsite-search__moment");
     var link = element("a", "md-search-result__link podsite-search__moment-link");
-    link.href = new URL("#" + moment.id, url).href;
+    link.href = new URL("#" + moment.id, transcript).href;
     if (moment.time) link.appendChild(element("span", "podsite-time", moment.time));
     link.appendChild(marked(element("span", "podsite-search__excerpt"), moment.excerpt));
     li.appendChild(link);
@@ -224,7 +264,7 @@
       play.type = "button";
       play.setAttribute("data-podsite-seek", String(moment.seconds));
       play.setAttribute("aria-label", word("play-label")
-        .replace("{episode}", meta.episode || meta.title || "").replace("{time}", moment.time));
+        .replace("{episode}", meta.title || "").replace("{time}", moment.time));
       li.appendChild(play);
     }
     return li;
@@ -232,13 +272,12 @@
 
   // The paragraphs of a transcript that hold the words found: anchors #p-N (the timestamp
   // links) carry the time as their text; Pagefind gives each anchor's and each match's word
-  // position in the page's content.
-  function transcriptMoments(data) {
-    var anchors = (data.anchors || []).filter(function (a) { return /^p-\d+$/.test(a.id); });
-    if (!anchors.length || !data.locations || !data.locations.length) return [];
+  // position in the record's content, the transcript's from `start` on.
+  function transcriptMoments(data, words, start) {
+    var anchors = (data.anchors || []).filter(function (a) { return /^p-\d+$/.test(a.id) && a.location >= start; });
+    var locations = (data.locations || []).filter(function (l) { return l >= start; }).sort(function (a, b) { return a - b; });
+    if (!anchors.length || !locations.length) return [];
     anchors.sort(function (a, b) { return a.location - b.location; });
-    var words = data.content.split(/[\r\n\s]+/g);
-    var locations = data.locations.slice().sort(function (a, b) { return a - b; });
     var moments = [], seen = {};
     for (var i = 0; i < locations.length && moments.length < MOMENTS; i++) {
       var j = anchors.length - 1;
@@ -286,16 +325,25 @@
   }
 
   // --- filters -----------------------------------------------------------------------------------
+  function loadFilters() {
+    if (!filtersLoaded) {
+      filtersLoaded = load().then(function (module) { return module.filters(); }).then(fillFilters);
+      filtersLoaded.catch(function () { filtersLoaded = null; });
+    }
+    return filtersLoaded;
+  }
+
   function fillFilters(filters) {
     var any = false;
     selects.forEach(function (select) {
       var values = Object.keys((filters || {})[select.getAttribute("data-podsite-search-filter")] || {});
-      if (!values.length || select.options.length > 1) return;
+      if (!values.length) return;
       values.sort(function (a, b) { return a.localeCompare(b, undefined, {numeric: true}); });
       values.forEach(function (value) { select.appendChild(new Option(value, value)); });
       select.closest("label").hidden = false;
       any = true;
     });
-    if (any) filterBox.hidden = false;
+    if (!any) { filterToggle.hidden = true; filterBox.hidden = true; } // a site without any
+    root.setAttribute("data-podsite-filters-loaded", ""); // for tests
   }
 })();
