@@ -57,7 +57,7 @@ from pathlib import Path
 
 from ..errors import PodsiteError
 from ..model import Origin
-from . import writer
+from . import search_places, writer
 
 INDEX_DIR = "pagefind"  # the folder of the site that holds the index and pagefind.js
 SOURCE_SUFFIX = ".podsite-src"  # beside the site: the pages Pagefind reads (see above)
@@ -145,6 +145,8 @@ def write_search_index(site_dir: Path, shown: str | None = None,
                                   "the podsite plugin in mkdocs.yml)")
     for name in UNUSED:
         (staging / name).unlink(missing_ok=True)
+    search_places.keep_first_places(staging)  # what a result can show of each word (see there)
+    seconds = time.perf_counter() - started
     stats = IndexStats(pages=_count(run.stdout, "page"), words=_count(run.stdout, "word"),
                        bytes=sum(f.stat().st_size for f in staging.rglob("*") if f.is_file()),
                        seconds=seconds,
@@ -214,7 +216,7 @@ STAMP = "podsite-index.json"  # in the cache folder: the key and the figures of 
 
 def _input_key(site_dir: Path) -> str:
     """Every HTML page of the site (path and bytes), Pagefind's version and podsite's options."""
-    digest = hashlib.sha256(f"{_pagefind_version()} {EXCLUDED} {UNUSED}".encode())
+    digest = hashlib.sha256(f"{_pagefind_version()} {EXCLUDED} {UNUSED} {search_places.KEPT}".encode())
     for page in sorted(site_dir.rglob("*.html")):
         relative = page.relative_to(site_dir)
         if _ours(relative):
