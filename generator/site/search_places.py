@@ -130,8 +130,11 @@ def _trim(words: list, starts: _TranscriptStarts) -> bool:
 def _kept(places: list[int], start: int | None) -> list[int]:
     """`places` (Pagefind's encoding) with KEPT positions per weight before `start` and KEPT
     from it on (KEPT per weight in all, without a transcript)."""
-    if places[0] >= 0 and min(places) >= 0:  # one weight, the default: the usual case, fast
+    # the usual cases, at C speed: one weight, the default or one marked first
+    if places[0] >= 0 and min(places) >= 0:
         return _encode([(DEFAULT_WEIGHT, _cut(list(itertools.accumulate(places)), start))])
+    if places[0] < 0 and min(places[1:]) >= 0:
+        return _encode([(-places[0] - 1, _cut(list(itertools.accumulate(places[1:])), start))])
     return _encode([(weight, _cut(positions, start)) for weight, positions in _decode(places)])
 
 
