@@ -154,7 +154,14 @@ def test_filters_narrow_the_results(page, site_url):
     kinds.select_option("Transcript")  # the episodes whose transcripts are searched with them
     expect(status).to_have_text("1 matching document")
     expect(page.locator(".podsite-search__title")).to_have_text([EPISODE_TITLE])
+    # said in the episode and written in its notes: the notes' excerpt, then the moments
+    excerpt = page.locator("article .podsite-search__excerpt")
+    expect(excerpt).to_have_count(1)
+    assert [w.lower() for w in excerpt.locator("mark").all_inner_texts()] == ["courage"]
     expect(page.locator(".podsite-search__moment")).not_to_have_count(0)
+    for moment in page.locator(".podsite-search__moment-link").all():
+        assert "courage" in moment.locator("mark").first.inner_text().lower()
+        assert re.search(rf"/show/{TRANSCRIPT}#p-\d+$", moment.get_attribute("href"))
     kinds.select_option("")
     expect(status).to_have_text(f"{everything} matching documents")
     assert everything > 5

@@ -249,7 +249,7 @@ def _keep(index: Path, cache_dir: Path, key: str, stats: IndexStats) -> None:
         (cache_dir / STAMP).unlink(missing_ok=True)
         writer.discard(str(cache_dir / INDEX_DIR))
         cache_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(index, cache_dir / INDEX_DIR)
+        shutil.copytree(index, cache_dir / INDEX_DIR, copy_function=_link_or_copy)
         writer.write_file_atomic(cache_dir / STAMP, json.dumps(
             {"key": key, "stats": asdict(stats)}, sort_keys=True).encode("utf-8"))
     except OSError:
