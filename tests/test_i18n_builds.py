@@ -13,7 +13,6 @@ import html
 import io
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po

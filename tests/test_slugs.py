@@ -196,7 +196,7 @@ def test_slugs_people_write_are_bounded_too(where, content, message):
             b'<link>https://t.example/</link><item><title>First</title><guid>ep-1</guid>'
             b'<enclosure url="https://t.example/1.mp3" type="audio/mpeg" length="1"/></item>'
             b'</channel></rss>')
-    notes = ((f"content/episodes/001-first.md", content),) if where == "note" else ()
+    notes = (("content/episodes/001-first.md", content),) if where == "note" else ()
     virtues = ((f"content/virtues/{LONG}.md", content),) if where == "virtue" else ()
     sources = Sources(feed, "content/feed.xml", notes, virtues,
                       urls=("content/urls.yml", content) if where == "pins" else None)
