@@ -115,7 +115,10 @@ def test_play_from_here_starts_the_site_player_at_that_moment(page, site_url):
     wait_playing_past(page, at)
     state = page.evaluate("""() => { const a = document.querySelector('[data-podsite-audio]');
         return {src: a.currentSrc, time: a.currentTime}; }""")
-    assert state["src"].endswith("media/sbs-002.mp3")
+    assert state["src"].endswith("/show/media/sbs-002.mp3")
+    # the index names the audio relative to its episode page, as the page's own player does, so
+    # "Play from here" works at any address the site is served from, not only at site_url
+    assert page.locator("li[data-podsite-episode]").get_attribute("data-src") == state["src"]
     assert at <= state["time"] < at + 10
     expect(page.locator("[data-podsite-now]")).to_have_text(EPISODE_TITLE)
     assert page.locator("[data-podsite-now]").get_attribute("href").endswith(
@@ -174,6 +177,37 @@ def test_filters_narrow_the_results(page, site_url):
     expect(titles.filter(has_text=EPISODE_TITLE)).to_have_count(0)  # on courage, not resilience
 
 
+@pytest.mark.parametrize("words", ["stress", "alert", "anxiety"])
+def test_a_word_the_site_does_not_have_finds_nothing(page, site_url, words):
+    # Pagefind answers a word it lacks with pages holding the longest start of it it has ("s" of
+    # "22 s", "a", "an"): those are no results
+    page.goto(site_url)
+    search_for(page, words)
+    expect(page.locator("[data-podsite-search-status]")).to_have_text("No matching documents")
+    expect(page.locator(".md-search-result__item")).to_have_count(0)
+    expect(page.locator("[data-podsite-search-more]")).to_be_hidden()
+
+
+def test_the_start_of_a_word_finds_it(page, site_url):
+    page.goto(site_url)
+    search_for(page, "irritat")  # as the listener types it
+    expect(page.locator(".podsite-search__moment .podsite-time")).to_have_text(["0:56"])
+
+
+def test_escape_from_a_result_leaves_nothing_hidden_focusable(page, site_url):
+    page.goto(site_url)
+    search_for(page, "irritation")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".md-search-result__link").first).to_be_focused()
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.getElementById('__search').checked") is False
+    assert page.evaluate("document.querySelector('[data-podsite-search]').contains(document.activeElement)") is False
+    assert page.evaluate("document.querySelector('.podsite-search .md-search__output').inert") is True
+    page.keyboard.press("/")  # and it opens again as before
+    expect(page.locator("[data-podsite-search-query]")).to_be_focused()
+    assert page.evaluate("document.querySelector('.podsite-search .md-search__output').inert") is False
+
+
 def test_escape_closes_and_s_opens_the_search(page, site_url):
     page.goto(site_url + "episodes/")
     page.keyboard.press("s")
@@ -223,6 +257,13 @@ def test_only_the_sites_own_pages_are_indexed(show):
     assert {"/", "/about/", "/episodes/courage-is-a-small-step-taken-twice/",
             "/virtues/courage/", "/worksheets/courage/", "/people/tomas-ferreira/"} <= urls
     assert f"/{TRANSCRIPT}" not in urls  # its words are in its episode's record
+    # the audio, relative to the episode page as its own player has it: "Play from here" works
+    # wherever the site is served, not only at site_url
+    records = [json.loads(data[data.index(b"{"):]) for data in
+               (gzip.decompress(f.read_bytes()) for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"))]
+    record, = [r for r in records if r["url"] == "/episodes/courage-is-a-small-step-taken-twice/"]
+    assert record["meta"]["audio"] == "../../media/sbs-002.mp3"
+    assert record["meta"]["transcript"] == f"../../{TRANSCRIPT}"
     assert not any(site.parent.glob("*.podsite-src"))  # the pages Pagefind read are gone
     assert "/episodes/" not in urls  # a list of titles: each episode is its own result
     # one search, not two: the transcripts' own search file and its form are gone

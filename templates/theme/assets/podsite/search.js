@@ -37,6 +37,8 @@
   var more = root.querySelector("[data-podsite-search-more]");
   var filterBox = root.querySelector("[data-podsite-search-filters]");
   var filterToggle = root.querySelector("[data-podsite-search-filter-toggle]");
+  var output = root.querySelector(".md-search__output"); // inert while closed: no Tab into it
+  output.inert = !(toggle && toggle.checked);
   var selects = Array.prototype.slice.call(root.querySelectorAll("[data-podsite-search-filter]"));
   var bundle = new URL(root.getAttribute("data-podsite-pagefind"), location.href).href;
   var PAGE = 5, MOMENTS = 3, EXCERPT_WORDS = 24, DEBOUNCE = 150;
@@ -60,6 +62,7 @@
   function isOpen() { return !!(toggle && toggle.checked); }
 
   function open() {
+    output.inert = false;
     if (toggle && !toggle.checked) {
       toggle.checked = true;
       toggle.dispatchEvent(new Event("change"));
@@ -75,6 +78,9 @@
       toggle.dispatchEvent(new Event("change"));
     }
     input.blur();
+    // focus was on a result: it must not stay on a link nobody sees
+    if (root.contains(document.activeElement)) document.activeElement.blur();
+    output.inert = true;
   }
 
   function editable(element) {
@@ -83,6 +89,7 @@
 
   if (toggle) {
     toggle.addEventListener("change", function () {
+      output.inert = !toggle.checked;
       if (toggle.checked) { load(); if (document.activeElement !== input) input.focus(); }
     });
   }
@@ -173,7 +180,7 @@
       found = response.results; shown = 0;
       list.textContent = "";
       status.textContent = count(found.length);
-      return showMore(mine).then(function () {
+      return showMore(mine, query).then(function () {
         if (mine === asked) root.setAttribute("data-podsite-searched", query); // for tests, benchmarks
       });
     }, function () {
@@ -185,15 +192,44 @@
     return n === 0 ? word("none") : n === 1 ? word("one") : word("other").replace("#", String(n));
   }
 
-  function showMore(mine) {
+  // `query`: the first batch of a new query's results. Pagefind answers a word it does not have
+  // with pages holding the longest start of it that it has ("stress" finds the "s" of "22 s";
+  // Pagefind/pagefind#793): when the best result holds nothing like a word of the query, there
+  // is no result.
+  function showMore(mine, query) {
     mine = mine || asked;
     var batch = found.slice(shown, shown + PAGE);
     shown += batch.length;
     more.hidden = shown >= found.length;
     return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
       if (mine !== asked) return;
+      if (query && pages.length && !holdsTheQuery(pages[0], query)) {
+        found = []; shown = 0; more.hidden = true;
+        status.textContent = word("none");
+        pages = [];
+      }
       pages.forEach(function (data) { list.appendChild(item(data)); });
       root.dispatchEvent(new CustomEvent("podsite:search-results", {bubbles: true}));
+    });
+  }
+
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]/gu, "");
+  }
+
+  // Whether the words Pagefind found in a result begin as a word of the query does (its first
+  // four letters, or all of a shorter one); a match in the title alone (no places) counts.
+  function holdsTheQuery(data, query) {
+    var terms = query.split(/\s+/).map(fold).filter(Boolean);
+    var words = data.content.split(/[\r\n\s]+/g);
+    var places = data.locations || [];
+    if (!terms.length || !places.length) return true;
+    return places.some(function (place) {
+      var found = fold(words[place] || "");
+      return terms.some(function (term) {
+        var n = Math.min(4, term.length);
+        return found.slice(0, n) === term.slice(0, n);
+      });
     });
   }
 
@@ -226,7 +262,7 @@
       if (meta.audio) {
         // player.js's seek API: a [data-podsite-seek] inside a [data-podsite-episode]
         li.setAttribute("data-podsite-episode", "");
-        li.setAttribute("data-src", meta.audio);
+        li.setAttribute("data-src", new URL(meta.audio, url).href); // relative to its episode page
         li.setAttribute("data-title", meta.title || "");
         li.setAttribute("data-page", url.href);
       }
@@ -290,6 +326,7 @@
       var first = anchor.location + (time ? 1 : 0);
       var last = j + 1 < anchors.length ? anchors[j + 1].location : words.length;
       var start = Math.max(first, Math.min(locations[i] - Math.floor(EXCERPT_WORDS / 3), last - EXCERPT_WORDS));
+      if (locations[i] - first < EXCERPT_WORDS - 4) start = first; // from the speaker's name on
       moments.push({id: anchor.id, time: time, seconds: seconds(time),
                     excerpt: excerpt(words, start, Math.min(last, start + EXCERPT_WORDS), first, last, locations)});
     }
