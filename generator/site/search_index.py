@@ -135,7 +135,6 @@ def write_search_index(site_dir: Path, shown: str | None = None,
                                       f"({FIX_INSTALL})") from None
     finally:
         writer.discard(str(source))
-    seconds = time.perf_counter() - started
     if run.returncode != 0:
         writer.discard(str(staging))
         said = _last_lines(run.stderr) or _last_lines(run.stdout) or f"exit status {run.returncode}"
