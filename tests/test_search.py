@@ -134,9 +134,15 @@ def test_a_word_only_in_show_notes_is_found(page, site_url):
     expect(results.locator(".podsite-search__kind")).to_have_text("Episode")
     expect(results.locator(".podsite-search__title")).to_have_text(EPISODE_TITLE)
     assert results.locator("mark").all_inner_texts() == ["loudly"]
+    # the result leads to the section the word is in (### Notes), not the top of a long page
     assert results.locator("a").get_attribute("href").endswith(
-        "/show/episodes/courage-is-a-small-step-taken-twice/")
+        "/show/episodes/courage-is-a-small-step-taken-twice/#notes")
     expect(page.locator("[data-podsite-search-status]")).to_have_text("1 matching document")
+    results.locator("a").click()
+    expect(page).to_have_url(re.compile(r"/show/episodes/courage-is-a-small-step-taken-twice/#notes$"))
+    expect(page.locator("article li", has_text="said loudly and late")).to_be_in_viewport()
+    page.goto(site_url + "episodes/courage-is-a-small-step-taken-twice/")  # the top of the page:
+    expect(page.locator("article li", has_text="said loudly and late")).not_to_be_in_viewport()
 
 
 def test_filters_narrow_the_results(page, site_url):

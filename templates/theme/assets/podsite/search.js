@@ -14,7 +14,8 @@
      paragraph's anchor #p-N, which is its timestamp link), a link to that paragraph on the
      transcript's page (meta "transcript"), and "Play from here", a [data-podsite-seek] button
      inside a [data-podsite-episode] item: player.js's own seek API. Words found before it (the
-     notes) get an excerpt, as any other page's result does.
+     notes) get an excerpt, as any other page's result does, and the result links to the
+     section (heading) they are under.
    - Filters (kind, virtue, season, person) come from the index (data-pagefind-filter in the
      page templates, templates/_search.md.j2), fetched when the listener opens them with the
      "Filters" button (every filter's file is a list of pages, which grows with the show); a
@@ -255,6 +256,8 @@
     var moments = start == null ? [] : transcriptMoments(data, words, start);
     var notes = start == null ? data.excerpt : notesExcerpt(data, words, start);
     if (notes || !moments.length) article.appendChild(marked(element("p", "podsite-search__excerpt"), notes || data.excerpt));
+    var section = sectionOf(data, start);
+    if (section) link.href = new URL("#" + section, url).href; // where the words are, not the top
     link.appendChild(article);
     li.appendChild(link);
     if (moments.length) {
@@ -271,6 +274,18 @@
       li.appendChild(ul);
     }
     return li;
+  }
+
+  // The heading (h2-h6 with an id) the first words found on the page are under, before any
+  // transcript; "" when they are before every heading, or found only in the title.
+  function sectionOf(data, start) {
+    var found = (data.locations || []).filter(function (l) { return start == null || l < start; });
+    if (!found.length) return "";
+    var first = Math.min.apply(null, found), id = "";
+    (data.anchors || []).slice().sort(function (a, b) { return a.location - b.location; }).forEach(function (a) {
+      if (/^h[2-6]$/i.test(a.element) && a.id && a.location <= first && a.location > 0) id = a.id;
+    });
+    return id;
   }
 
   // Where the transcript's words begin in the record's content (its #podsite-transcript anchor);
