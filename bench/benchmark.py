@@ -426,6 +426,7 @@ def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, atta
         plains.append(run_mkdocs(plain, {}))
     our_site, plain_site = ours / "site", plain / "site"
     index_bytes = (plain_site / "search" / "search_index.json").read_bytes()  # Material's, whole
+    index = index_stats(ours)
     return {
         "episodes": episodes,
         "feed_bytes": feed.stat().st_size,
@@ -444,8 +445,8 @@ def measure(episodes: int, work: Path, make_feed_script: Path, repeat: int, atta
         "index_gz": len(gzip.compress(index_bytes, 6)),
         "pagefind_disk": tree_size(our_site / "pagefind"),
         "pagefind_files": sum(1 for _ in (our_site / "pagefind").rglob("*")),
-        "pagefind_seconds": index_stats(ours)["seconds"],
-        "pagefind_peak_mb": index_stats(ours)["peak_mb"],
+        "pagefind_seconds": index["seconds"],
+        "pagefind_peak_mb": index["peak_mb"],
         "browser": search_in_browser(our_site),
         "ingest": ingest(feed, folder / "ingest-cache", repeat),
     }

@@ -4,7 +4,7 @@ driven by Playwright) against the built sample site served over HTTP on 127.0.0.
 One build of the sample as it is, one server and one browser for the whole module. The browser
 asks for the site at its own address (site_url) and every such request is answered by the local
 server, so Material's instant navigation is on and the sample's own media play, as on the real
-site; any other host fails. axe-core comes from npm into .cache/test-tools/ (see `axe_script`).
+site; any other host fails. axe-core comes from npm into .cache/test-tools/ (see `axe_violations`).
 """
 
 from __future__ import annotations
@@ -293,11 +293,6 @@ def test_a_worksheet_keeps_its_answers_after_a_reload(page, base_url):
         "Mention the handoff on Monday")
 
 
-@pytest.fixture(scope="module")
-def axe_script() -> Path:
-    return npm_tool("axe-core", AXE_VERSION, "axe.min.js")
-
-
 NPM_TOOLS = {"axe-core": AXE_VERSION, "vnu-jar": VNU_VERSION}
 
 
@@ -314,6 +309,14 @@ def npm_tool(package: str, version: str, file: str) -> Path:
                         str(TOOLS), *wanted], check=True, capture_output=True,
                        timeout=300, env={**os.environ, "npm_config_update_notifier": "false"})
     return path
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA and best-practice violations on the page as it is now."""
+    page.add_script_tag(path=str(npm_tool("axe-core", AXE_VERSION, "axe.min.js")))
+    return page.evaluate("""async () => (await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
+      })).violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))""")
 
 
 AXE_PAGES = ["", "episodes/", EPISODE, "virtues/courage/", "people/tomas-ferreira/",
@@ -366,7 +369,7 @@ def test_the_sample_asks_no_host_but_its_own(page, base_url):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", AXE_PAGES, ids=lambda p: p.strip("/") or "home")
-def test_axe_finds_no_accessibility_violations(new_context, base_url, axe_script, path, scheme):
+def test_axe_finds_no_accessibility_violations(new_context, base_url, path, scheme):
     # the palette follows the system setting: dark is Material's "slate" scheme
     context = new_context(color_scheme=scheme)
     page = context.new_page()
@@ -377,10 +380,7 @@ def test_axe_finds_no_accessibility_violations(new_context, base_url, axe_script
     if path == EPISODE:  # with the player bar open too
         page.locator("[data-podsite-play]").click()
         expect(page.locator("[data-podsite-player]")).to_be_visible()
-    page.add_script_tag(path=str(axe_script))
-    violations = page.evaluate("""async () => (await axe.run(document, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
-      })).violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))""")
+    violations = axe_violations(page)
     context.close()
     assert violations == [], json.dumps(violations, indent=1)
 

@@ -14,7 +14,7 @@ from http.server import ThreadingHTTPServer
 import pytest
 from conftest import ROOT, copy_sample, mkdocs
 from playwright.sync_api import expect, sync_playwright
-from test_browser import AXE_VERSION, CHROMIUM, FLAGS, RangeHandler, npm_tool
+from test_browser import CHROMIUM, FLAGS, RangeHandler, axe_violations
 
 EPISODE = "episodes/courage-is-a-small-step-taken-twice/"
 ARTIFACTS = ROOT / ".cache" / "test-artifacts"
@@ -98,8 +98,5 @@ def test_axe_finds_no_violations_in_the_arabic_site(page, arabic, path):
     if path == EPISODE:
         page.locator("[data-podsite-play]").click()
         expect(page.locator("[data-podsite-player]")).to_be_visible()
-    page.add_script_tag(path=str(npm_tool("axe-core", AXE_VERSION, "axe.min.js")))
-    violations = page.evaluate("""async () => (await axe.run(document, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
-      })).violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))""")
+    violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_sample, mkdocs
 from playwright.sync_api import expect
-from test_browser import AXE_VERSION, RangeHandler, browser, npm_tool, wait_playing_past  # noqa: F401 (fixtures)
+from test_browser import RangeHandler, axe_violations, browser, wait_playing_past  # noqa: F401 (fixtures)
 
 EPISODE_TITLE = "Courage is a small step, taken twice"
 TRANSCRIPT = "transcripts/courage-is-a-small-step-taken-twice/"
@@ -227,7 +227,6 @@ def test_escape_closes_and_s_opens_the_search(page, site_url):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_open_search_with_results_has_no_accessibility_violations(browser, site_url, scheme):
-    axe = npm_tool("axe-core", AXE_VERSION, "axe.min.js")
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(site_url)
@@ -235,10 +234,7 @@ def test_the_open_search_with_results_has_no_accessibility_violations(browser, s
     expect(page.locator(".podsite-search__play").first).to_be_visible()
     page.locator("[data-podsite-search-filter-toggle]").click()
     expect(page.locator("[data-podsite-search-filter=virtue]")).to_be_visible()
-    page.add_script_tag(path=str(axe))
-    violations = page.evaluate("""async () => (await axe.run(document, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
-      })).violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))""")
+    violations = axe_violations(page)
     context.close()
     assert violations == [], json.dumps(violations, indent=1)
 
