@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_sample, mkdocs
 from playwright.sync_api import expect
+
+from generator.site import search_index, search_merge
 from test_browser import RangeHandler, axe_violations, browser, wait_playing_past  # noqa: F401 (fixtures)
 
 EPISODE_TITLE = "Courage is a small step, taken twice"
@@ -42,6 +44,12 @@ def show(tmp_path_factory, shared_cache):
                                              "sbs-2026-004: [resilience-is-not-bouncing-back, bouncing-back]"))
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stderr
+    # the index again, in parts of 3000 words merged into one (search_merge.py), as a large show's is
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_merge, "WORDS_PER_PART", 3000)
+        parts = search_index._index_source(project / "site", root / "parts", 3000)
+        assert len(parts) > 5
+        search_index.write_search_index(project / "site")
     (served / "show").symlink_to(project / "site", target_is_directory=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -146,8 +146,8 @@ def test_an_episode_record_holds_its_transcripts_paragraphs(tmp_path, episode, t
         (site / path).write_text(text)
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "index.html").write_text(TRANSCRIPT_PAGE.format(word="secret"))
-    source = tmp_path / "src"
-    search_index._index_source(site.resolve(), source)
+    source = tmp_path / "src" / "pages-0"
+    assert search_index._index_source(site.resolve(), tmp_path / "src", None) == [source]
     # only the pages marked for the index, laid out as in the site
     assert sorted(p.relative_to(source).as_posix() for p in source.rglob("*.html")) == sorted(
         ["about/index.html", episode])
@@ -165,6 +165,5 @@ def test_a_site_without_marked_pages_is_indexed_whole(tmp_path):
     (site / "index.html").write_text(page_html("Home", marked=False))
     (site / "pagefind").mkdir()
     (site / "pagefind" / "x.html").write_text("the index's own")
-    search_index._index_source(site, tmp_path / "src")
-    assert sorted(p.relative_to(tmp_path / "src").as_posix() for p in (tmp_path / "src").rglob("*.html")) == [
-        "a/index.html", "index.html"]
+    [part] = search_index._index_source(site, tmp_path / "src", None)
+    assert sorted(p.relative_to(part).as_posix() for p in part.rglob("*.html")) == ["a/index.html", "index.html"]

@@ -27,16 +27,19 @@ hundred kilobytes at 10,000 episodes; a result also names each episode once, wit
 of its transcript that hold the words (search.js).
 
 Pagefind reads a copy of the pages it indexes (`<site>.podsite-src/` beside the site folder, hard
-links where a page is unchanged, removed when Pagefind is done), laid out as the site is, so every result's URL is the page's.
+links where a page is unchanged, removed when Pagefind is done), laid out as the site is, so every
+result's URL is the page's. The copy is cut in parts of about search_merge.WORDS_PER_PART words,
+Pagefind indexes one part after the other, and search_merge.py makes one index of them: Pagefind
+holds all the words it reads in memory (2.5 GB for 10,000 episodes in one run).
 
 The index is written beside the site (`pagefind.podsite-new/`) and moved into place only when
 Pagefind succeeded, so a failed run leaves the previous index as it was.
 
-Pagefind's filter and metadata files differ from run to run for the same pages (its hash maps'
-order; upstream, Pagefind/pagefind#638). So that the same site gives the same bytes (and
-`podsite publish` has nothing to push when nothing changed), the last index is kept in the
-cache folder under a hash of what it was built from, every HTML page's bytes, and reused
-while that hash holds; a rebuild of an unchanged site also skips Pagefind's run.
+The same pages give the same bytes, so `podsite publish` has nothing to push when nothing
+changed: Pagefind's own filter and meta files differ from run to run (its hash maps' order;
+upstream, Pagefind/pagefind#638), but search_merge.py writes those files again, in order. The last
+index is also kept in the cache folder under a hash of what it was built from (every HTML
+page's bytes) and reused while that hash holds: a rebuild of an unchanged site skips Pagefind.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from pathlib import Path
 
 from ..errors import PodsiteError
 from ..model import Origin
-from . import search_places, writer
+from . import search_merge, search_places, writer
 
 INDEX_DIR = "pagefind"  # the folder of the site that holds the index and pagefind.js
 SOURCE_SUFFIX = ".podsite-src"  # beside the site: the pages Pagefind reads (see above)
@@ -121,35 +124,39 @@ def write_search_index(site_dir: Path, shown: str | None = None,
     source = Path(str(site_dir) + SOURCE_SUFFIX)
     try:
         try:
-            _index_source(site_dir, source)
+            parts = _index_source(site_dir, source, search_merge.WORDS_PER_PART)
         except OSError as exc:
             raise PodsiteError.single(Origin(str(source)), f"cannot prepare the pages for the search "
                                       f"index: {exc} (check the free space and permissions beside "
                                       "the site folder)") from None
+        outputs = [source / f"index-{number}" for number in range(len(parts))]
+        said = [_pagefind(binary, part, output, shown) for part, output in zip(parts, outputs)]
         try:
-            run = subprocess.run([str(binary), "--site", str(source), "--output-path", str(staging),
-                                  "--exclude-selectors", EXCLUDED],
-                                 capture_output=True, text=True, errors="replace", cwd=source)
+            words = search_merge.merge(outputs, staging)
         except OSError as exc:
-            raise PodsiteError.single(Origin(shown), f"cannot run the search indexer {binary}: {exc} "
-                                      f"({FIX_INSTALL})") from None
+            writer.discard(str(staging))
+            raise PodsiteError.single(Origin(str(staging)), f"cannot write the search index: {exc} "
+                                      "(check the free space and permissions in the site folder)") from None
+        except search_merge.NotPagefind:  # another Pagefind's format: its own index, in one run
+            writer.discard(str(staging))
+            try:
+                if len(parts) > 1:
+                    parts = _index_source(site_dir, source, None)
+                    said = [_pagefind(binary, parts[0], outputs[0], shown)]
+                os.replace(outputs[0], staging)
+            except OSError as exc:
+                raise PodsiteError.single(Origin(str(staging)), f"cannot write the search index: {exc} "
+                                          "(check the free space and permissions in the site folder)") from None
+            words = _count(said[0], "word")
     finally:
         writer.discard(str(source))
-    if run.returncode != 0:
-        writer.discard(str(staging))
-        said = _last_lines(run.stderr) or _last_lines(run.stdout) or f"exit status {run.returncode}"
-        raise PodsiteError.single(Origin(shown), f"the search index could not be built; Pagefind "
-                                  f"says: {said} (check that the folder holds the built site's "
-                                  "HTML pages; or turn site search off with 'search: false' under "
-                                  "the podsite plugin in mkdocs.yml)")
     for name in UNUSED:
         (staging / name).unlink(missing_ok=True)
-    search_places.keep_first_places(staging)  # what a result can show of each word (see there)
     seconds = time.perf_counter() - started
-    stats = IndexStats(pages=_count(run.stdout, "page"), words=_count(run.stdout, "word"),
+    stats = IndexStats(pages=sum(_count(out, "page") for out in said), words=words,
                        bytes=sum(f.stat().st_size for f in staging.rglob("*") if f.is_file()),
                        seconds=seconds,
-                       whole_pages="Did not find a data-pagefind-body" in run.stdout,
+                       whole_pages=any("Did not find a data-pagefind-body" in out for out in said),
                        peak_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     if cache_dir:
         _keep(staging, cache_dir, key, stats)
@@ -157,22 +164,53 @@ def write_search_index(site_dir: Path, shown: str | None = None,
     return stats
 
 
-def _index_source(site_dir: Path, source: Path) -> None:
-    """The pages Pagefind is to read, into `source` (a new folder, laid out as the site): the
-    pages marked data-pagefind-body (every page when none is, as Pagefind then does), each episode
-    with its transcript's paragraphs in place of its data-podsite-index-transcript mark."""
+def _pagefind(binary: Path, pages: Path, output: Path, shown: str) -> str:
+    """Pagefind over the folder `pages`, its index into `output`; what it printed."""
+    try:
+        run = subprocess.run([str(binary), "--site", str(pages), "--output-path", str(output),
+                              "--exclude-selectors", EXCLUDED],
+                             capture_output=True, text=True, errors="replace", cwd=pages)
+    except OSError as exc:
+        raise PodsiteError.single(Origin(shown), f"cannot run the search indexer {binary}: {exc} "
+                                  f"({FIX_INSTALL})") from None
+    if run.returncode != 0:
+        said = _last_lines(run.stderr) or _last_lines(run.stdout) or f"exit status {run.returncode}"
+        raise PodsiteError.single(Origin(shown), f"the search index could not be built; Pagefind "
+                                  f"says: {said} (check that the folder holds the built site's "
+                                  "HTML pages; or turn site search off with 'search: false' under "
+                                  "the podsite plugin in mkdocs.yml)")
+    return run.stdout
+
+
+def _index_source(site_dir: Path, source: Path, words_per_part: int | None) -> list[Path]:
+    """The pages Pagefind is to read, into folders `source/pages-N` (each laid out as the site),
+    about `words_per_part` words in each (all in one with None): the pages marked
+    data-pagefind-body (every page when none is, as Pagefind then does), each episode with its
+    transcript's paragraphs in place of its data-podsite-index-transcript mark."""
     writer.discard(str(source))
     pages = [p for p in sorted(site_dir.rglob("*.html")) if not _ours(p.relative_to(site_dir))]
     any_marked = any(BODY in page.read_bytes() for page in pages)  # stops at the first
+    parts, words = [source / "pages-0"], 0
+    parts[0].mkdir(parents=True)
     for page in pages:
-        if any_marked and BODY not in (data := page.read_bytes()):
+        data = page.read_bytes()
+        if any_marked and BODY not in data:
             continue
-        target = source / page.relative_to(site_dir)
+        spliced = any_marked and TRANSCRIPT_MARK.search(data)
+        if spliced:
+            data = TRANSCRIPT_MARK.sub(lambda m: _transcript(site_dir, page, m.group(1)), data)
+        page_words = data.count(b" ", max(data.find(BODY), 0))  # about its words, and fast
+        if words_per_part and words and words + page_words > words_per_part:
+            parts.append(source / f"pages-{len(parts)}")
+            words = 0
+        words += page_words
+        target = parts[-1] / page.relative_to(site_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if any_marked and TRANSCRIPT_MARK.search(data):
-            target.write_bytes(TRANSCRIPT_MARK.sub(lambda m: _transcript(site_dir, page, m.group(1)), data))
-            continue
-        _link_or_copy(page, target)
+        if spliced:
+            target.write_bytes(data)
+        else:
+            _link_or_copy(page, target)
+    return parts
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:
@@ -215,7 +253,8 @@ STAMP = "podsite-index.json"  # in the cache folder: the key and the figures of 
 
 def _input_key(site_dir: Path) -> str:
     """Every HTML page of the site (path and bytes), Pagefind's version and podsite's options."""
-    digest = hashlib.sha256(f"{_pagefind_version()} {EXCLUDED} {UNUSED} {search_places.KEPT}".encode())
+    digest = hashlib.sha256(f"{_pagefind_version()} {EXCLUDED} {UNUSED} {search_places.KEPT} "
+                            f"merged {search_merge.CHUNK_BYTES}".encode())
     for page in sorted(site_dir.rglob("*.html")):
         relative = page.relative_to(site_dir)
         if _ours(relative):

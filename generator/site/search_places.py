@@ -1,5 +1,5 @@
-"""Pagefind's word index, cut to the places of a word that a result can show (I/O: rewrites the
-`index/*.pf_index` files of an index folder that Pagefind has just written).
+"""The places of a word that the index keeps: those a result can show (I/O: reads the fragment
+files of an index folder, for where each page's transcript starts).
 
 Pagefind keeps every place (word position) of every word on every page. A browser loads the
 chunk file of the word it searches for whole, and chunks are cut by their count of places, so on
@@ -18,13 +18,10 @@ weighs the fourth and later ones little anyway), and an exact phrase ("...") is 
 where its words are among those places. The same chunks at 2000 x 8000 words: "alliances"
 loads 34 kB, "a" is 14 kB.
 
-Format, as Pagefind 1.5 writes it (pagefind/src/index/): a gzip file of b"pagefind_dcd" and CBOR;
-a chunk is [[word, pages, variants], ...] with pages [[page number - previous page's, places,
-meta places], ...] and variants [[form, pages], ...]; places are ascending positions as the
+search_merge.py applies this to every word while it writes the chunks (the format is described
+there). A word's places on a page, as Pagefind 1.5 writes them: ascending positions as the
 difference from the previous one, where a negative number -(w + 1) starts the positions of
-weight w, given next as an absolute position. The entry's meta file lists the pages ([fragment
-hash, word count] in page-number order) and the chunks ([from, to, hash]). A file not in that
-shape is left as Pagefind wrote it (every chunk file stands alone).
+weight w, given next as an absolute position.
 """
 
 from __future__ import annotations
@@ -48,42 +45,19 @@ class NotPagefind(ValueError):
     """A file not in the shape this module knows (another Pagefind version)."""
 
 
-def keep_first_places(index_dir: Path) -> int:
-    """Rewrite the chunks of the index in `index_dir` to KEPT places per word, page and part;
-    returns how many chunk files were rewritten."""
-    rewritten = 0
-    for meta_file in sorted(index_dir.glob("pagefind.*.pf_meta")):  # one per language
-        try:
-            meta = _read(meta_file)
-            pages, chunks = meta[1], meta[2]
-            hashes = [page[0] for page in pages]
-            names = [chunk[2] for chunk in chunks]
-        except (NotPagefind, IndexError, TypeError):
-            continue
-        starts = _TranscriptStarts(index_dir / "fragment", hashes)
-        for name in names:
-            chunk = index_dir / "index" / f"{name}.pf_index"
-            try:
-                words = _read(chunk)
-                if _trim(words, starts):
-                    chunk.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps(words), 6, mtime=0))
-                    rewritten += 1
-            except (OSError, NotPagefind, IndexError, TypeError, ValueError):
-                continue  # left as Pagefind wrote it: still a valid chunk
-    return rewritten
-
-
-def _read(path: Path) -> list:
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(SIGNATURE):
-        raise NotPagefind(path)
-    value = cbor2.loads(data[len(SIGNATURE):])
+def read(path: Path) -> list:
+    """A file of the index (gzip, SIGNATURE, CBOR) that holds a list; NotPagefind if it does not."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+        value = cbor2.loads(data[len(SIGNATURE):]) if data.startswith(SIGNATURE) else None
+    except (OSError, EOFError, gzip.BadGzipFile, cbor2.CBORDecodeError):
+        raise NotPagefind(path) from None
     if not isinstance(value, list):
         raise NotPagefind(path)
     return value
 
 
-class _TranscriptStarts:
+class TranscriptStarts:
     """Page number -> where its transcript starts (a word position), or None; read from the
     page's fragment file when first asked."""
 
@@ -109,22 +83,9 @@ class _TranscriptStarts:
             return None
 
 
-def _trim(words: list, starts: _TranscriptStarts) -> bool:
-    """Cut every page's places in a chunk's words; True if anything was cut."""
-    cut = False
-    for word in words[0]:
-        for pages in [word[1], *(variant[1] for variant in word[2])]:
-            number = 0
-            for page in pages:
-                number += page[0]
-                places = page[1]
-                if len(places) <= KEPT:
-                    continue
-                kept = _kept(places, starts(number))
-                if len(kept) != len(places):
-                    page[1] = kept
-                    cut = True
-    return cut
+def cut_places(places: list[int], number: int, starts: TranscriptStarts) -> list[int]:
+    """The places of a word on page `number` that are kept (see above)."""
+    return places if len(places) <= KEPT else _kept(places, starts(number))
 
 
 def _kept(places: list[int], start: int | None) -> list[int]:
