@@ -129,12 +129,11 @@ def feed_options(settings: Settings, **changes) -> download.FetchOptions:
     return replace(options, **changes)
 
 
-def keep_feed(settings: Settings, sources: files.Sources) -> None:
-    """After a build succeeded: the feed it was built from becomes the last good copy (a
-    download waits as the pending copy until then; see download.py)."""
-    if download.is_url(settings.feed) and sources.feed_bytes is not None:
-        download.FeedCache(settings.root / settings.feed_cache_dir, settings.feed).keep(
-            sources.feed_bytes)
+def keep_feed(settings: Settings, feed_bytes: bytes | None) -> None:
+    """After a build succeeded: the feed it was built from (`Sources.feed_bytes`) becomes the
+    last good copy (a download waits as the pending copy until then; see download.py)."""
+    if download.is_url(settings.feed) and feed_bytes is not None:
+        download.FeedCache(settings.root / settings.feed_cache_dir, settings.feed).keep(feed_bytes)
 
 
 def load_sources(settings: Settings) -> files.Sources:

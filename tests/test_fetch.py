@@ -251,7 +251,7 @@ def test_a_shrunken_feed_is_not_trusted_unless_forced(server, tmp_path):
     # no build from it succeeded yet: the last good copy, and the guard's baseline, stay
     after, notes = problems(tmp_path, f"{server.url}/feed")
     assert after.feed_bytes == SAMPLE and "against 9 in the last good copy" in notes[0]
-    keep_feed(settings_for(tmp_path, f"{server.url}/feed"), forced)  # a build from it succeeded
+    keep_feed(settings_for(tmp_path, f"{server.url}/feed"), forced.feed_bytes)  # a build from it succeeded
     after, notes = problems(tmp_path, f"{server.url}/feed")
     assert after.feed_bytes == ONE_ITEM and notes == []
 

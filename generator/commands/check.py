@@ -82,7 +82,7 @@ def check_project(settings: build.Settings, docs_dir: Path | None = None,
                                                            catalog)[0]
     result = CheckResult(tuple(problems), len(pages), _needs_notes(catalog, settings, sources))
     if not result.failed(strict):
-        build.keep_feed(settings, sources)
+        build.keep_feed(settings, sources.feed_bytes)
     return result
 
 

@@ -67,7 +67,7 @@ def export_site(settings: Settings, out: Path, strict: bool = False, docs: Path 
     plan_report = Report()
     result = export_pages(pages, out, shown, plan_report)
     if result is not None and not plan_report.errors:
-        keep_feed(settings, sources)  # a download becomes the last good copy once written out
+        keep_feed(settings, sources.feed_bytes)  # a download becomes the last good copy once written out
     return Outcome(tuple(problems + plan_report.problems), result)
 
 
