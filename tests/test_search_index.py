@@ -45,6 +45,15 @@ def test_each_build_indexes_the_site_as_it_is_and_a_failed_index_keeps_the_old_s
     after = indexed(project / "site")
     assert "Zanzibar" in after[PAGE] and after.keys() == before.keys()
 
+    # nothing changed: the same index (the last site's, moved into the new one), the cache whole
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    index_files = files(project / "site" / "pagefind")
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert files(project / "site" / "pagefind") == index_files == files(project / ".cache/podsite/search/pagefind")
+    assert indexed(project / "site") == after
+
     # An indexer that fails: the build stops, naming the cause, and site/ stays as it was.
     failing = tmp_path / "pagefind"
     failing.write_text("#!/bin/sh\necho 'Running Pagefind'\necho 'Error: No space left on device' >&2\nexit 1\n")
