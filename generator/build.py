@@ -24,7 +24,7 @@ from .ingest import attachments, download
 from .ingest.cache import parse_feed_cached
 from .model import Catalog, ListenerFiles, Origin
 from .site import i18n, links, listening_pages, site_urls, worksheet_pages
-from .site.cache import build_site_cached
+from .site.cache import Reuse, ReusingTemplate, build_site_cached
 from .site.merge import leave_out, merge
 from .site.render import (
     PathError,
@@ -201,8 +201,10 @@ def virtue_file_ids(sources: files.Sources) -> frozenset[str]:
     return frozenset(path.rsplit("/", 1)[-1].removesuffix(".md") for path, _ in sources.virtues)
 
 
-def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
-    """Everything generated, or ({}, report) when the report has errors."""
+def build_site(sources: files.Sources, settings: Settings,
+               reuse: Reuse | None = None) -> tuple[dict[str, str | bytes], Report]:
+    """Everything generated, or ({}, report) when the report has errors. With `reuse` (the site
+    cache's), pages whose templates did not change are taken from the last build."""
     report = Report()
     catalog = build_catalog(sources, settings, report)
     sheets = worksheet_pages.parse_worksheets(sources.worksheets, catalog.virtues if catalog else None,
@@ -210,7 +212,9 @@ def build_site(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
     if catalog is None or report.errors:
         return {}, report
     interface = load_interface(settings, catalog.podcast, report)
-    env = make_environment(settings.root / settings.templates_dir, interface)
+    env = make_environment(settings.root / settings.templates_dir, interface,
+                           ReusingTemplate if reuse is not None else None)
+    env.podsite_reuse = reuse
     env.globals["worksheets"] = links = worksheet_pages.sheet_links(sheets, settings.worksheet_pdf)
     listener = sources.listener or ListenerFiles()
     report.problems.extend(listener.problems)
@@ -291,7 +295,8 @@ def build_from(sources: files.Sources, settings: Settings) -> tuple[dict[str, st
     if not settings.cache_dir:
         return build_site(sources, settings)
     return build_site_cached(sources, settings, build_site, _parsed_cache(settings),
-                             settings.root / settings.templates_dir)
+                             settings.root / settings.templates_dir,
+                             settings.root / settings.locale_dir if settings.locale_dir else None)
 
 
 def fail_on_errors(report: Report) -> None:

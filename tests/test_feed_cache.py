@@ -6,6 +6,10 @@ import pickle
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
+import pytest
+from conftest import ROOT
+
 from generator.build import Settings, build_site
 from generator.errors import Report
 from generator.ingest.cache import Entry, cache_key, entry_path, parse_feed_cached
@@ -143,3 +147,73 @@ def test_corrupt_site_cache_is_ignored(project):
     (project / ".cache/podsite/parsed" / SITE_ENTRY).write_bytes(b"\x80\x05garbage")
     pages, report = generate(settings)
     assert pages == expected and not report.errors
+
+
+def rendered_templates(monkeypatch) -> list[str]:
+    """The names of the templates that render a page from here on (not taken from the cache)."""
+    names: list[str] = []
+    render = jinja2.Template.render
+
+    def spy(self, *args, **kwargs):
+        if self.name != "worksheet.html.j2":  # a worksheet PDF's HTML: its PDF comes from the PDF cache
+            names.append(self.name)
+        return render(self, *args, **kwargs)
+    monkeypatch.setattr(jinja2.Template, "render", spy)
+    return names
+
+
+def uncached(settings: Settings) -> dict:
+    return generate(replace(settings, cache_dir=""))[0]
+
+
+def test_a_template_edit_renders_only_the_pages_of_that_template(project, monkeypatch):
+    settings = cached_project(project)
+    generate(settings)
+    home = project / "templates" / "home.md.j2"
+    home.write_text(home.read_text(encoding="utf-8") + "\nEdited home.\n", encoding="utf-8")
+    names = rendered_templates(monkeypatch)
+    pages, report = generate(settings)
+    assert set(names) == {"home.md.j2"} and len(names) == 1
+    assert "Edited home." in pages["index.md"]
+    assert pages == uncached(settings) and not report.errors
+
+
+@pytest.mark.parametrize(("name", "edit", "rendered"), [
+    # an imported macro file: every page of every template that imports it
+    ("_macros.md.j2", lambda text: text.replace(" · ", " | "),
+     {"home.md.j2", "episode.md.j2", "episodes.md.j2", "people.md.j2", "person.md.j2", "transcripts.md.j2",
+      "virtue.md.j2"}),
+    # a template that includes another by a name known only when rendering: any edit counts
+    ("_dynamic.md.j2", lambda text: "Changed part.\n", {"home.md.j2"}),
+    # a new template file that nothing uses: nothing is rendered
+    ("unused.md.j2", lambda text: "Nobody includes me.\n", set()),
+])
+def test_a_page_is_rendered_again_when_a_template_it_uses_changed(project, monkeypatch, name, edit, rendered):
+    settings = cached_project(project)
+    if name == "_dynamic.md.j2":
+        home = project / "templates" / "home.md.j2"
+        home.write_text(home.read_text(encoding="utf-8")
+                        + '\n{% set part = "_dyn" ~ "amic.md.j2" %}{% include part %}\n', encoding="utf-8")
+        (project / "templates" / name).write_text("Part.\n", encoding="utf-8")
+    generate(settings)
+    path = project / "templates" / name
+    path.write_text(edit(path.read_text(encoding="utf-8") if path.exists() else ""), encoding="utf-8")
+    names = rendered_templates(monkeypatch)
+    pages, _ = generate(settings)
+    assert set(names) == rendered
+    assert pages == uncached(settings)
+
+
+def test_the_projects_own_catalog_is_part_of_the_cache_key(project):
+    catalog = project / "locale" / "de" / "LC_MESSAGES" / "podsite.po"
+    catalog.parent.mkdir(parents=True)
+    shipped = (ROOT / "generator/locale/de/LC_MESSAGES/podsite.po").read_text(encoding="utf-8")
+    catalog.write_text(shipped, encoding="utf-8")
+    settings = replace(cached_project(project), language="de", locale_dir="locale")
+    generate(settings)
+    start = shipped.index('msgid "Subscribe"')
+    translated = shipped[start:].split("msgstr ", 1)[1].split("\n", 1)[0].strip('"')
+    catalog.write_text(shipped.replace(f'msgid "Subscribe"\nmsgstr "{translated}"',
+                                       'msgid "Subscribe"\nmsgstr "Abo"'), encoding="utf-8")
+    pages, _ = generate(settings)
+    assert "## Abo" in pages["index.md"] and f"## {translated}" not in pages["index.md"]

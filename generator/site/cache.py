@@ -1,6 +1,10 @@
 """The whole generated site, cached under `.cache/podsite/`: a rebuild with nothing changed skips
-parse, merge and render. Keyed by the sources as read, the settings, the templates and the code
-(every file of the generator package, and the versions of the libraries that shape the output).
+parse, merge and render. Keyed by the sources as read, the settings, the project's interface
+catalogs, the templates and the code (every file of the generator package, and the versions of
+the libraries that shape the output). After an edit to templates only, a page is rendered again
+only if its template, or one the template imports, includes or extends, changed (at 10,000
+episodes, an edit to the home page's template renders one page, not 31,000): a page's text
+depends on the data and on its templates, and on nothing a template of another page does.
 A missing, stale or corrupt entry is a miss, never an error; builds with errors are not stored.
 """
 
@@ -11,6 +15,9 @@ import pickle
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+import jinja2
+from jinja2 import meta
 
 from ..errors import Problem, Report
 from ..ingest.cache import PARSER_VERSION, write_entry
@@ -35,43 +42,122 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-def site_key(sources, settings, templates_dir: Path) -> str | None:
-    """Everything the generated pages depend on: the sources as read, the settings, every file
-    in the templates folder and the code; None when they cannot be read (then: no cache)."""
+def site_key(sources, settings, locale_dir: Path | None = None) -> str | None:
+    """Everything the generated pages depend on but the templates: the sources as read, the
+    settings, the project's own interface catalogs and the code; None when they cannot be read
+    (then: no cache)."""
     digest = hashlib.sha256(CODE_VERSION.encode())
     try:
         digest.update(pickle.dumps((sources, settings), protocol=pickle.HIGHEST_PROTOCOL))
-        for path in sorted(templates_dir.rglob("*")):
-            if path.is_file():
-                digest.update(f"\0{path.relative_to(templates_dir).as_posix()}\0".encode())
-                digest.update(path.read_bytes())
+        for name, sha in _hashes(locale_dir).items() if locale_dir else ():
+            digest.update(f"\0{name}\0{sha}".encode())
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return None
     return digest.hexdigest()
 
 
+def _hashes(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (its path there) -> a hash of its bytes."""
+    if not folder.is_dir():
+        return {}
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
 @dataclass(frozen=True)
 class SiteEntry:
-    key: str
+    key: str  # site_key
+    templates: dict  # template name -> hash of its bytes
     pages: dict
     problems: tuple[Problem, ...]
+    made_by: dict  # page path -> the template that rendered it
 
 
-def build_site_cached(sources, settings, build, cache_dir: Path | None, templates_dir: Path):
-    """`build(sources, settings)` -> (pages, report), served from `cache_dir` when nothing it
-    depends on changed since the last successful build. Builds with errors are not stored."""
-    key = site_key(sources, settings, templates_dir) if cache_dir is not None else None
+class Reuse:
+    """What a build may take from the last one instead of rendering it: a page whose template
+    (with every template it imports, includes or extends) is unchanged, when nothing else it
+    depends on changed (site_key). Also records which template renders which page."""
+
+    def __init__(self, pages: dict | None = None, made_by: dict | None = None,
+                 changed: frozenset[str] = frozenset()) -> None:
+        self.pages, self.made_by, self.changed = pages or {}, made_by or {}, changed
+        self.rendered: dict[str, str] = {}
+        self.reused = 0
+        self._stale: dict[str, bool] = {}
+
+    def page(self, env: jinja2.Environment, template: str, here: str):
+        """The last build's text of the page `here` if `template` made it and is unchanged."""
+        self.rendered[here] = template
+        if self.made_by.get(here) != template or here not in self.pages or self.stale(env, template):
+            return None
+        self.reused += 1
+        return self.pages[here]
+
+    def stale(self, env: jinja2.Environment, name: str) -> bool:
+        if name not in self._stale:
+            self._stale[name] = self._reaches_a_change(env, name)
+        return self._stale[name]
+
+    def _reaches_a_change(self, env: jinja2.Environment, name: str) -> bool:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current in self.changed:
+                return True
+            try:
+                source = env.loader.get_source(env, current)[0]
+                references = list(meta.find_referenced_templates(env.parse(source)))
+            except jinja2.TemplateError:
+                return True
+            if None in references:  # a template named only when rendering: any may be used
+                return bool(self.changed)
+            todo += references
+        return False
+
+
+class ReusingTemplate(jinja2.Template):
+    """A page template (rendered with `here=`, the page's path) that gives the last build's text
+    of the page when `environment.podsite_reuse` (a Reuse) has it."""
+
+    def render(self, *args, **kwargs):
+        reuse, here = getattr(self.environment, "podsite_reuse", None), kwargs.get("here")
+        if reuse is not None and isinstance(here, str) and self.name:
+            text = reuse.page(self.environment, self.name, here)
+            if text is not None:
+                return text
+        return super().render(*args, **kwargs)
+
+
+def build_site_cached(sources, settings, build, cache_dir: Path | None, templates_dir: Path,
+                      locale_dir: Path | None = None):
+    """`build(sources, settings, reuse)` -> (pages, report), served from `cache_dir` when nothing
+    it depends on changed since the last successful build; after an edit to templates only, the
+    pages of the other templates are taken from there (`reuse`, a Reuse). Builds with errors are
+    not stored."""
+    key = site_key(sources, settings, locale_dir) if cache_dir is not None else None
+    try:
+        templates = _hashes(templates_dir) if key is not None else {}
+    except OSError:
+        key = None
     if key is None:
-        return build(sources, settings)
+        return build(sources, settings, None)
     path = cache_dir / SITE_ENTRY
+    reuse = Reuse()
     try:
         with open(path, "rb") as handle:
             entry = pickle.load(handle)
         if isinstance(entry, SiteEntry) and entry.key == key and isinstance(entry.pages, dict):
-            return dict(entry.pages), Report(list(entry.problems))
-    except Exception:  # missing, truncated, garbage: a miss
+            if entry.templates == templates:
+                return dict(entry.pages), Report(list(entry.problems))
+            changed = frozenset(name for name in set(templates) | set(entry.templates)
+                                if templates.get(name) != entry.templates.get(name))
+            reuse = Reuse(entry.pages, entry.made_by, changed)
+    except Exception:  # missing, truncated, garbage, an older kind of entry: a miss
         pass
-    pages, report = build(sources, settings)
+    pages, report = build(sources, settings, reuse)
     if not report.errors:
-        write_entry(path, SiteEntry(key, pages, tuple(report.problems)))
+        write_entry(path, SiteEntry(key, templates, pages, tuple(report.problems), reuse.rendered))
     return pages, report

@@ -146,7 +146,8 @@ def virtue_path(virtue: Virtue) -> str:
     return f"virtues/{virtue.id}.md"
 
 
-def make_environment(templates_dir: Path, interface: i18n.Interface = i18n.ENGLISH) -> jinja2.Environment:
+def make_environment(templates_dir: Path, interface: i18n.Interface = i18n.ENGLISH,
+                     template_class: type[jinja2.Template] | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
@@ -158,6 +159,8 @@ def make_environment(templates_dir: Path, interface: i18n.Interface = i18n.ENGLI
         # {{ _("...") }}: interface words come from the site language's catalog (i18n.py)
         extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
     )
+    if template_class is not None:  # before any template is loaded
+        env.template_class = template_class
     i18n.install(env, interface)
     env.filters.update(md=md_text, attr=attr, meta=meta, summary=plain_summary,
                        time_tag=lambda value: time_tag(value, interface),
