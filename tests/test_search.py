@@ -281,3 +281,14 @@ def test_only_the_sites_own_pages_are_indexed(show):
     assert "data-podsite-transcript-search" not in (site / "transcripts" / "index.html").read_text()
     assert not (site / "search").exists()  # nor Material's index
     assert not (site / "pagefind" / "pagefind-ui.js").exists()  # nor Pagefind's unused interfaces
+
+
+def test_the_sites_pages_cut_before_their_content_give_the_records_the_whole_pages_give(show, tmp_path):
+    # Pagefind reads each page from its data-pagefind-body element on (search_index._slim): on
+    # the real Material pages, that gives the very records (fragments) and words of whole pages
+    from test_search_merge import canonical, single_run
+    whole, slim = single_run(show[0], tmp_path / "whole", slim=False), single_run(show[0], tmp_path / "slim")
+    assert sorted(p.name for p in (whole / "fragment").iterdir()) == sorted(p.name for p in (slim / "fragment").iterdir())
+    assert canonical(whole) == canonical(slim)
+    page = next((tmp_path / "slim" / "source" / "pages-0" / "episodes").glob("*/index.html")).read_text()
+    assert "md-header" not in page and "md-sidebar" not in page  # Material's header and navigation

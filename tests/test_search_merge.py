@@ -89,10 +89,10 @@ def canonical(index: Path) -> dict:
     return said
 
 
-def single_run(site: Path, out: Path) -> Path:
+def single_run(site: Path, out: Path, slim: bool = True) -> Path:
     """Pagefind's own index of the site, in one run, as Pagefind wrote it."""
     source = out / "source"
-    parts = search_index._index_source(site.resolve(), source, None)
+    parts = search_index._index_source(site.resolve(), source, None, slim)
     search_index._pagefind(search_index.find_pagefind(), parts[0], out / "index", "test")
     return out / "index"
 
@@ -108,6 +108,23 @@ def indexed(site: Path, where: Path, words_per_part: int, monkeypatch) -> Path:
 @pytest.fixture(scope="module")
 def pagefinds_own(site, tmp_path_factory) -> dict:
     return canonical(single_run(site, tmp_path_factory.mktemp("own")))
+
+
+def test_pages_without_what_comes_before_their_content_give_the_same_records(site, tmp_path, pagefinds_own):
+    whole = single_run(site, tmp_path / "whole", slim=False)
+    assert canonical(whole) == pagefinds_own
+    fragments = sorted(p.name for p in (whole / "fragment").iterdir())
+    assert fragments == sorted(p.name for p in (single_run(site, tmp_path / "slim") / "fragment").iterdir())
+    # a page with a data-pagefind- attribute before its content (here: in its head) is kept whole
+    slimmed = search_index._index_source(site.resolve(), tmp_path / "source", None)[0]
+    kinds = set()
+    for copy in slimmed.glob("p*/index.html"):
+        original, text = (site / copy.relative_to(slimmed)).read_text(), copy.read_text()
+        head = original[:original.index("<body")]
+        kinds.add(whole := "data-pagefind-meta" in head)
+        assert text.startswith(head) if whole else text.startswith(
+            '<!DOCTYPE html>\n<html lang=') and "<title>" in text
+    assert kinds == {True, False}
 
 
 @pytest.mark.parametrize("words_per_part", [10**9, 900, 300, 1])

@@ -204,11 +204,12 @@ def _pagefind(binary: Path, pages: Path, output: Path, shown: str) -> str:
     return run.stdout
 
 
-def _index_source(site_dir: Path, source: Path, words_per_part: int | None) -> list[Path]:
+def _index_source(site_dir: Path, source: Path, words_per_part: int | None, slim: bool = True) -> list[Path]:
     """The pages Pagefind is to read, into folders `source/pages-N` (each laid out as the site),
     about `words_per_part` words in each (all in one with None): the pages marked
     data-pagefind-body (every page when none is, as Pagefind then does), each episode with its
-    transcript's paragraphs in place of its data-podsite-index-transcript mark."""
+    transcript's paragraphs in place of its data-podsite-index-transcript mark, and each `slim`
+    (see _slim)."""
     writer.discard(str(source))
     pages = _html_pages(site_dir)
     any_marked = any(BODY in Path(page).read_bytes() for _, page in pages)  # stops at the first
@@ -222,6 +223,9 @@ def _index_source(site_dir: Path, source: Path, words_per_part: int | None) -> l
         spliced = any_marked and TRANSCRIPT_MARK.search(data)
         if spliced:
             data = TRANSCRIPT_MARK.sub(lambda m: _transcript(site_dir, page, m.group(1)), data)
+        if any_marked and slim:
+            slimmed = _slim(data)
+            spliced, data = spliced or slimmed is not data, slimmed
         page_words = data.count(b" ", max(data.find(BODY), 0))  # about its words, and fast
         if words_per_part and words and words + page_words > words_per_part:
             parts.append(source / f"pages-{len(parts)}")
@@ -234,6 +238,24 @@ def _index_source(site_dir: Path, source: Path, words_per_part: int | None) -> l
         else:
             _link_or_copy(page, target)
     return parts
+
+
+HTML_TAG, TITLE = re.compile(rb"<html\b[^>]*>", re.I), re.compile(rb"<title>.*?</title>", re.I | re.S)
+
+
+def _slim(page: bytes) -> bytes:
+    """The page as Pagefind reads it, without what comes before its data-pagefind-body element
+    (Material's head, header, navigation and sidebars: 19 of an episode page's 30 kB) but the
+    <html> tag (its lang) and the <title>: Pagefind then indexes the same records, 30% faster.
+    The page as it is when anything in that part is for Pagefind (a data-pagefind- attribute)."""
+    start = page.rfind(b"<", 0, page.find(BODY))
+    before = page[:start] if start > 0 else b""
+    html_tag = HTML_TAG.search(before)
+    if not html_tag or b"data-pagefind-" in before:
+        return page
+    title = TITLE.search(before, html_tag.end())
+    return (b'<!DOCTYPE html>\n' + html_tag.group(0) + b'<head><meta charset="utf-8">'
+            + (title.group(0) if title else b"") + b"</head><body>\n" + page[start:])
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:
