@@ -49,7 +49,6 @@ import html
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import time
@@ -133,7 +132,8 @@ def write_search_index(site_dir: Path, shown: str | None = None, cache_dir: Path
                                       f"index: {exc} (check the free space and permissions beside "
                                       "the site folder)") from None
         outputs = [source / f"index-{number}" for number in range(len(parts))]
-        said = [_pagefind(binary, part, output, shown) for part, output in zip(parts, outputs)]
+        peaks: list[float] = []
+        said = [_pagefind(binary, part, output, shown, peaks) for part, output in zip(parts, outputs)]
         try:
             words = search_merge.merge(outputs, staging)
         except OSError as exc:
@@ -145,7 +145,7 @@ def write_search_index(site_dir: Path, shown: str | None = None, cache_dir: Path
             try:
                 if len(parts) > 1:
                     parts = _index_source(site_dir, source, None)
-                    said = [_pagefind(binary, parts[0], outputs[0], shown)]
+                    said = [_pagefind(binary, parts[0], outputs[0], shown, peaks)]
                 os.replace(outputs[0], staging)
             except OSError as exc:
                 raise PodsiteError.single(Origin(str(staging)), f"cannot write the search index: {exc} "
@@ -160,7 +160,7 @@ def write_search_index(site_dir: Path, shown: str | None = None, cache_dir: Path
                        bytes=sum(f.stat().st_size for f in staging.rglob("*") if f.is_file()),
                        seconds=seconds,
                        whole_pages=any("Did not find a data-pagefind-body" in out for out in said),
-                       peak_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+                       peak_mb=max(peaks, default=0.0))
     if cache_dir:
         _keep(staging, cache_dir, key, stats)
     writer.swap_in(str(staging), str(final))
@@ -186,22 +186,45 @@ def _moved(folder: Path, target: Path) -> bool:
         return False
 
 
-def _pagefind(binary: Path, pages: Path, output: Path, shown: str) -> str:
-    """Pagefind over the folder `pages`, its index into `output`; what it printed."""
+def _pagefind(binary: Path, pages: Path, output: Path, shown: str, peaks: list[float] | None = None) -> str:
+    """Pagefind over the folder `pages`, its index into `output`; what it printed. Its peak
+    memory (MB, read from /proc while it runs, where there is one) is added to `peaks`."""
     try:
-        run = subprocess.run([str(binary), "--site", str(pages), "--output-path", str(output),
-                              "--exclude-selectors", EXCLUDED],
-                             capture_output=True, text=True, errors="replace", cwd=pages)
+        run = subprocess.Popen([str(binary), "--site", str(pages), "--output-path", str(output),
+                                "--exclude-selectors", EXCLUDED], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, errors="replace", cwd=pages)
     except OSError as exc:
         raise PodsiteError.single(Origin(shown), f"cannot run the search indexer {binary}: {exc} "
                                   f"({FIX_INSTALL})") from None
+    peak = 0.0
+    while True:
+        try:
+            stdout, stderr = run.communicate(timeout=0.05)
+            break
+        except subprocess.TimeoutExpired:
+            peak = max(peak, _peak_mb(run.pid))
+    if peaks is not None:
+        peaks.append(peak)
     if run.returncode != 0:
-        said = _last_lines(run.stderr) or _last_lines(run.stdout) or f"exit status {run.returncode}"
+        said = _last_lines(stderr) or _last_lines(stdout) or f"exit status {run.returncode}"
         raise PodsiteError.single(Origin(shown), f"the search index could not be built; Pagefind "
                                   f"says: {said} (check that the folder holds the built site's "
                                   "HTML pages; or turn site search off with 'search: false' under "
                                   "the podsite plugin in mkdocs.yml)")
-    return run.stdout
+    return stdout
+
+
+def _peak_mb(pid: int) -> float:
+    """A process's peak memory so far (VmHWM: its own, unlike the max RSS that the kernel
+    reports for a child, which starts at the parent's when it forks)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
 
 
 def _index_source(site_dir: Path, source: Path, words_per_part: int | None, slim: bool = True) -> list[Path]:
