@@ -10,6 +10,7 @@ import gzip
 import json
 import re
 import threading
+import time
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -25,13 +26,23 @@ EPISODE_TITLE = "Courage is a small step, taken twice"
 TRANSCRIPT = "transcripts/courage-is-a-small-step-taken-twice/"
 
 
+class SlowChunks(RangeHandler):
+    """The site's files, the index's word chunks `delay` seconds late when a test says so."""
+    delay = 0.0
+
+    def do_GET(self):
+        if self.delay and "/pagefind/index/" in self.path:
+            time.sleep(self.delay)
+        super().do_GET()
+
+
 @pytest.fixture(scope="module")
 def show(tmp_path_factory, shared_cache):
     """(site folder, the site's URL under /show/)."""
     root = tmp_path_factory.mktemp("search")
     project, served = root / "project", root / "served"
     served.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(served)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SlowChunks, directory=str(served)))
     url = f"http://127.0.0.1:{server.server_address[1]}/show/"
     copy_sample(project, shared_cache)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
@@ -292,3 +303,21 @@ def test_the_sites_pages_cut_before_their_content_give_the_records_the_whole_pag
     assert canonical(whole) == canonical(slim)
     page = next((tmp_path / "slim" / "source" / "pages-0" / "episodes").glob("*/index.html")).read_text()
     assert "md-header" not in page and "md-sidebar" not in page  # Material's header and navigation
+
+
+def test_a_query_overtaken_by_typing_fetches_no_results(page, site_url, monkeypatch):
+    # On a slow connection the listener pauses in "alliances", its query goes out, and they type
+    # on before it comes back: the results of "alliances" are out of date, none of their pages
+    # (fragments) is fetched; only those of what was finally typed ("loudly": episode 2's notes).
+    monkeypatch.setattr(SlowChunks, "delay", 0.4)
+    fragments = []
+    page.on("response", lambda r: fragments.append(r) if "/pagefind/fragment/" in r.url else None)
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("alliances", delay=20)
+    page.wait_for_timeout(250)  # typing paused: the query for "alliances" is on its way
+    page.keyboard.press("Control+A")
+    page.keyboard.type("loudly", delay=100)
+    expect(page.locator("[data-podsite-searched='loudly']")).to_have_count(1, timeout=15000)
+    urls = {json.loads(gzip.decompress(r.body()).split(b"pagefind_dcd", 1)[1])["url"] for r in fragments}
+    assert urls == {"/episodes/courage-is-a-small-step-taken-twice/"}

@@ -48,7 +48,7 @@ from .search_places import KEPT, SIGNATURE, NotPagefind, TranscriptStarts, cut_p
 
 ENTRY = "pagefind-entry.json"
 WORDS_PER_PART = 400_000  # words Pagefind indexes in one run: about 260 MB of its memory
-CHUNK_BYTES = 48_000  # a word chunk's CBOR, before gzip (about 16-20 kB sent): Pagefind's size
+CHUNK_BYTES = 24_000  # a word chunk's CBOR before gzip: about 10 kB sent for each word a query looks up
 
 
 def merge(parts: list[Path], out: Path) -> int:

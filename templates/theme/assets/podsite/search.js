@@ -131,7 +131,11 @@
     setTimeout(function () { search(); input.focus(); }, 0);
   });
   input.addEventListener("input", function () {
+    // still typing: a query already on its way is out of date, its results' fragments are not
+    // fetched (on a slow phone a pause mid-word would otherwise cost a page of them)
     clearTimeout(timer);
+    asked++;
+    searched = null;
     timer = setTimeout(search, DEBOUNCE);
   });
   selects.forEach(function (select) { select.addEventListener("change", search); });
