@@ -22,7 +22,8 @@ JSON and the WebAssembly is a gzip of b"pagefind_dcd" and CBOR.
   language and the page count;
 - a language's meta (`pagefind.<hash>.pf_meta`): [version, pages ([fragment hash, word count,
   ...] by page number), word chunks ([first word, last word, hash]: a browser loads the chunks
-  whose range holds a query's word), filters ([name, hash]), sorts, metadata field names];
+  whose range holds a query's word; here the last "word" reaches to the next chunk's first),
+  filters ([name, hash]), sorts, metadata field names];
 - a word chunk (`index/<hash>.pf_index`): [[word, pages, variants], ...], words in order, pages
   [[page number - previous page's number, places, metadata places], ...] where a metadata
   place's field is a negative number -(field + 1);
@@ -48,7 +49,7 @@ from .search_places import KEPT, SIGNATURE, NotPagefind, TranscriptStarts, cut_p
 
 ENTRY = "pagefind-entry.json"
 WORDS_PER_PART = 400_000  # words Pagefind indexes in one run: about 260 MB of its memory
-CHUNK_BYTES = 24_000  # a word chunk's CBOR before gzip: about 10 kB sent for each word a query looks up
+CHUNK_BYTES = 48_000  # a word chunk's CBOR before gzip: smaller chunks lengthen the meta file every query loads
 
 
 def merge(parts: list[Path], out: Path) -> int:
@@ -170,7 +171,25 @@ def _write_words(language: str, parts: list[_Part], starts: TranscriptStarts, fo
         count, last = count + 1, word
     if encoded:
         chunks.append(_write_chunk(language, folder, encoded))
+    for chunk, following in zip(chunks, chunks[1:]):  # no gaps between the chunks' ranges
+        chunk[1] = _just_before(following[0], chunk[1])
     return chunks, count
+
+
+def _just_before(word: str, floor: str) -> str:
+    """A chunk's last word for pagefind_web, which loads the chunks whose [first, last] holds a
+    query's word: a string before `word` (the next chunk's first) and after every word that
+    sorts before it, so that a word the index lacks (a query's unstemmed "alliances" beside
+    "allianc") also falls in one chunk. Without it, pagefind_web loads every chunk whose
+    words start like it (two or three more chunks of a common word). `floor` (the chunk's own
+    last word) when there is no such string."""
+    code = ord(word[-1]) - 1
+    if code < 0:
+        return floor
+    if 0xD800 <= code <= 0xDFFF:  # not a character of its own in UTF-8
+        code = 0xD7FF
+    candidate = word[:-1] + chr(code) + "\U0010ffff" * 4
+    return candidate if floor <= candidate < word else floor
 
 
 def _merged_word(word: str, found: list, starts: TranscriptStarts) -> list:
