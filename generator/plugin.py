@@ -97,8 +97,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self.command = "build"
         self.pages: dict[str, str | bytes] = {}  # emptied once MkDocs has them (on_files)
         self.ours: frozenset[str] = frozenset()  # the paths of the generated pages
-        self.feed_bytes: bytes | None = None  # the feed this build was made from (build.keep_feed)
-        self.built = False  # on_pre_build made the pages
+        self.feed_bytes: bytes | None = None  # a downloaded feed this build was made from (build.keep_feed)
         self.blocks: dict[str, list[str]] = {}  # page path -> its raw HTML blocks (rawhtml.py)
         self.nonce = ""
         self.unplaced = 0  # pages whose raw HTML blocks did not all reach the page
@@ -164,7 +163,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
     def on_pre_build(self, *, config) -> None:
         if not self.config.enabled:
             return
-        self.built, self.feed_bytes = False, None
+        self.feed_bytes = None
         try:
             sources, self.early_sources = self.early_sources or load_sources(self.settings), None
             pages, report = build_from(sources, self.settings)
@@ -185,7 +184,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         if config.strict and report.warnings:
             self._abort(config, [f"{len(report.warnings)} content warning(s) in strict mode "
                                  "(fix them, or build without --strict)"])
-        self.pages, self.built = pages, True
+        self.pages = pages
         if download.is_url(self.settings.feed):  # only a download becomes the last good copy
             self.feed_bytes = sources.feed_bytes
         self.feed_link = feed_link(pages)
@@ -301,7 +300,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         log.info(str(stats))
 
     def _keep_feed(self) -> None:
-        if self.config.enabled and self.built:
+        if self.config.enabled and self.feed_bytes is not None:
             keep_feed(self.settings, self.feed_bytes)
 
     def on_build_error(self, *, error: Exception) -> None:

@@ -82,7 +82,6 @@ class Reuse:
                  changed: frozenset[str] = frozenset()) -> None:
         self.pages, self.made_by, self.changed = pages or {}, made_by or {}, changed
         self.rendered: dict[str, str] = {}
-        self.reused = 0
         self._stale: dict[str, bool] = {}
 
     def page(self, env: jinja2.Environment, template: str, here: str):
@@ -90,7 +89,6 @@ class Reuse:
         self.rendered[here] = template
         if self.made_by.get(here) != template or here not in self.pages or self.stale(env, template):
             return None
-        self.reused += 1
         return self.pages[here]
 
     def stale(self, env: jinja2.Environment, name: str) -> bool:

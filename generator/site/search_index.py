@@ -26,9 +26,9 @@ the first query: one record per episode instead of two keeps that first query wi
 hundred kilobytes at 10,000 episodes; a result also names each episode once, with the moments
 of its transcript that hold the words (search.js).
 
-Pagefind reads a copy of the pages it indexes (`<site>.podsite-src/` beside the site folder, hard
-links where a page is unchanged, removed when Pagefind is done), laid out as the site is, so every
-result's URL is the page's. The copy is cut in parts of about search_merge.WORDS_PER_PART words,
+Pagefind reads a copy of the pages it indexes (`<site>.podsite-src/` beside the site folder,
+each page from its data-pagefind-body element on (see _slim), removed when Pagefind is done),
+laid out as the site is, so every result's URL is the page's. The copy is cut in parts of about search_merge.WORDS_PER_PART words,
 Pagefind indexes one part after the other, and search_merge.py makes one index of them: Pagefind
 holds all the words it reads in memory (2.5 GB for 10,000 episodes in one run).
 
@@ -137,9 +137,7 @@ def write_search_index(site_dir: Path, shown: str | None = None, cache_dir: Path
         try:
             words = search_merge.merge(outputs, staging)
         except OSError as exc:
-            writer.discard(str(staging))
-            raise PodsiteError.single(Origin(str(staging)), f"cannot write the search index: {exc} "
-                                      "(check the free space and permissions in the site folder)") from None
+            raise _cannot_write(staging, exc) from None
         except search_merge.NotPagefind:  # another Pagefind's format: its own index, in one run
             writer.discard(str(staging))
             try:
@@ -148,8 +146,7 @@ def write_search_index(site_dir: Path, shown: str | None = None, cache_dir: Path
                     said = [_pagefind(binary, parts[0], outputs[0], shown, peaks)]
                 os.replace(outputs[0], staging)
             except OSError as exc:
-                raise PodsiteError.single(Origin(str(staging)), f"cannot write the search index: {exc} "
-                                          "(check the free space and permissions in the site folder)") from None
+                raise _cannot_write(staging, exc) from None
             words = _count(said[0], "word")
     finally:
         writer.discard(str(source))
@@ -167,12 +164,18 @@ def write_search_index(site_dir: Path, shown: str | None = None, cache_dir: Path
     return stats
 
 
+def _cannot_write(staging: Path, exc: OSError) -> PodsiteError:
+    writer.discard(str(staging))
+    return PodsiteError.single(Origin(str(staging)), f"cannot write the search index: {exc} "
+                               "(check the free space and permissions in the site folder)")
+
+
 def _same_files(folder: Path, other: Path) -> bool:
     """The same entry file and the same file names (the others are named by their bytes' hash)."""
     def names(root: Path) -> set[str]:
         return {os.path.join(os.path.relpath(path, root), name) for path, _, files in os.walk(root) for name in files}
     try:
-        return (folder / "pagefind-entry.json").read_bytes() == (other / "pagefind-entry.json").read_bytes() \
+        return (folder / search_merge.ENTRY).read_bytes() == (other / search_merge.ENTRY).read_bytes() \
             and names(folder) == names(other)
     except OSError:
         return False

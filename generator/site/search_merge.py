@@ -129,7 +129,7 @@ class _Part:
             try:
                 for entry in read(self.folder / "index" / f"{name}.pf_index")[0]:
                     yield entry[0], self, entry
-            except (OSError, IndexError, TypeError, EOFError, gzip.BadGzipFile):
+            except (IndexError, TypeError, KeyError):  # read() refuses what is not gzip and CBOR
                 raise NotPagefind(self.folder / "index" / f"{name}.pf_index") from None
 
 
@@ -253,7 +253,7 @@ def _write_filters(language: str, parts: list[_Part], folder: Path) -> list[list
                 for value, numbers in values:
                     merged.setdefault(filter_name, {}).setdefault(value, []).extend(
                         part.first_page + number for number in numbers)
-            except (OSError, ValueError, TypeError, EOFError, gzip.BadGzipFile):
+            except (ValueError, TypeError):  # read() refuses what is not gzip and CBOR
                 raise NotPagefind(part.folder / "filter" / f"{name}.pf_filter") from None
     if not merged:
         return []
