@@ -316,7 +316,10 @@ def test_sharing_tags_hold_titles_with_quotes_and_ampersands_as_written(project)
          '<title>Allies "&amp;" &lt;friends&gt;</title>')
     assert mkdocs(project, "build", "--strict").returncode == 0
     about = sharing_tags(project / "site/about/index.html")
-    assert about["og:title"] == about["twitter:title"] == 'About "the show" & us - Small Brave Steps'
+    assert about["og:title"] == 'About "the show" & us - Small Brave Steps'
+    # X reads title, description and image from og:, so the page does not say them twice
+    assert about["twitter:card"] == "summary" and "twitter:title" not in about
+    assert "twitter:description" not in about
     episode = sharing_tags(project / "site/episodes/building-alliances-the-four-packs/index.html")
     assert episode["og:title"] == 'Allies "&" <friends> - Small Brave Steps'
     assert episode["og:type"] == "website" and episode["og:audio"].endswith(".mp3")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,9 @@ def test_search_false_and_materials_search_plugin(project):
     assert result.stderr.count("Material's search plugin is on") == 1
     home = (project / "site" / "index.html").read_text()
     assert "data-podsite-search" in home and 'data-md-component="search"' not in home
+    material = material_config(home)  # what only Material's search reads is left out
+    assert "search" not in material and material["base"] == "." and material["features"]
+    assert set(material["translations"]) == {"clipboard.copy", "clipboard.copied", "select.version"}
 
     config.write_text(text.replace("\nplugins:\n", "\nplugins:\n  - search\n").replace(
         "  - podsite:\n", "  - podsite:\n      search: false\n"))
@@ -97,6 +101,14 @@ def test_search_false_and_materials_search_plugin(project):
     home = (site / "index.html").read_text()
     assert "data-podsite-search" not in home and 'data-md-component="search"' in home
     assert "data-pagefind-body" not in home
+    material = material_config(home)  # Material's search has what it reads
+    assert material["search"].startswith("assets/javascripts/workers/search.")
+    assert "search.result.none" in material["translations"]
+
+
+def material_config(page: str) -> dict:
+    found = re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
 
 
 def test_podsite_index_indexes_a_built_site(tmp_path):
