@@ -12,6 +12,7 @@ from conftest import ROOT
 
 from generator.build import Settings, build_site
 from generator.errors import Report
+from generator.ingest import cache
 from generator.ingest.cache import Entry, cache_key, entry_path, parse_feed_cached
 from generator.ingest.feed import parse_feed
 from generator.sources.files import Sources
@@ -31,7 +32,14 @@ def cached(data: bytes, cache_dir: Path):
     return parse_feed_cached(data, SOURCE, report, cache_dir), report.problems
 
 
-def test_hit_returns_the_records_of_a_fresh_parse_with_their_lines(tmp_path):
+@pytest.fixture(params=["here", "apart"])
+def where(request, monkeypatch):
+    """Each parse test twice: parsed in this process, and in a child process (as a large feed is)."""
+    monkeypatch.setattr(cache, "PARSE_APART_BYTES", 0 if request.param == "apart" else 1 << 40)
+    return request.param
+
+
+def test_hit_returns_the_records_of_a_fresh_parse_with_their_lines(tmp_path, where):
     first, _ = cached(FEED, tmp_path)
     assert entry_path(tmp_path, SOURCE).is_file()
     second, problems = cached(FEED, tmp_path)
@@ -42,7 +50,7 @@ def test_hit_returns_the_records_of_a_fresh_parse_with_their_lines(tmp_path):
     assert problems == []
 
 
-def test_hit_is_served_from_the_cache_file(tmp_path):
+def test_hit_is_served_from_the_cache_file(tmp_path, where):
     # Plant an entry for these exact bytes with a different title: a hit must return it.
     parsed, _ = fresh()
     planted = replace(parsed, podcast=replace(parsed.podcast, title="From the cache"))
@@ -52,7 +60,7 @@ def test_hit_is_served_from_the_cache_file(tmp_path):
     assert result.podcast.title == "From the cache"
 
 
-def test_changed_bytes_miss_and_replace_the_entry(tmp_path):
+def test_changed_bytes_miss_and_replace_the_entry(tmp_path, where):
     cached(FEED, tmp_path)
     changed = FEED.replace(b"Questions worth asking your sceptics", b"Questions for sceptics")
     result, _ = cached(changed, tmp_path)
@@ -61,7 +69,7 @@ def test_changed_bytes_miss_and_replace_the_entry(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == [entry_path(tmp_path, SOURCE).name]
 
 
-def test_entry_of_another_parser_version_is_a_miss(tmp_path):
+def test_entry_of_another_parser_version_is_a_miss(tmp_path, where):
     parsed, _ = fresh()
     planted = replace(parsed, podcast=replace(parsed.podcast, title="Stale"))
     entry_path(tmp_path, SOURCE).write_bytes(pickle.dumps(Entry("an older key", planted, ())))
@@ -69,7 +77,7 @@ def test_entry_of_another_parser_version_is_a_miss(tmp_path):
     assert result.podcast.title == "Small Brave Steps"
 
 
-def test_corrupt_entries_are_ignored_and_rewritten(tmp_path):
+def test_corrupt_entries_are_ignored_and_rewritten(tmp_path, where):
     path = entry_path(tmp_path, SOURCE)
     for garbage in (b"", b"not a pickle", pickle.dumps({"feed": "a dict"}),
                     pickle.dumps(Entry(cache_key(FEED, SOURCE), "not a feed", ()))[:-1]):
@@ -80,7 +88,7 @@ def test_corrupt_entries_are_ignored_and_rewritten(tmp_path):
         assert cached(FEED, tmp_path)[0] == result  # the entry was rewritten and now hits
 
 
-def test_problems_found_while_parsing_are_reported_again_on_a_hit(tmp_path):
+def test_problems_found_while_parsing_are_reported_again_on_a_hit(tmp_path, where):
     broken = FEED.replace(b"</channel>", b"<oops></channel>")
     _, first = cached(broken, tmp_path)
     _, again = cached(broken, tmp_path)
@@ -88,12 +96,51 @@ def test_problems_found_while_parsing_are_reported_again_on_a_hit(tmp_path):
     assert [str(p) for p in first] and [str(p) for p in again] == [str(p) for p in first]
 
 
-def test_unwritable_cache_folder_is_skipped(tmp_path):
+def test_unwritable_cache_folder_is_skipped(tmp_path, where):
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder should be")
     result, problems = cached(FEED, blocker / "cache")
     assert result == fresh()[0]
     assert problems == []
+
+
+def test_a_feed_parsed_apart_is_read_from_the_entry_the_child_wrote(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "PARSE_APART_BYTES", len(FEED))
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("parsed in the build's own process")
+
+    monkeypatch.setattr(cache.feed, "parse_feed", not_here)  # the child has its own module
+    result, problems = cached(FEED, tmp_path)
+    monkeypatch.undo()
+    assert result == fresh()[0] and problems == []
+    assert [e.origin for e in result.episodes] == [e.origin for e in fresh()[0].episodes]
+
+
+@pytest.mark.parametrize("data", [b"", b"<html><body>not a feed</body></html>", b"\xff\xfe\x00garbage",
+                                  FEED.replace(b"</channel>", b"<oops></channel>")[:-200]])
+def test_what_the_child_cannot_make_a_feed_of_is_reported_as_a_parse_here_would(tmp_path, monkeypatch, data):
+    monkeypatch.setattr(cache, "PARSE_APART_BYTES", 0)
+    result, problems = cached(data, tmp_path)
+    expected, expected_problems = fresh(data)
+    assert result == expected and [str(p) for p in problems] == [str(p) for p in expected_problems]
+    assert problems  # each of them has something to say
+
+
+@pytest.mark.parametrize("how", ["no executable", "executable fails", "cannot write the entry"])
+def test_when_the_child_cannot_parse_the_build_parses_here(tmp_path, monkeypatch, how):
+    monkeypatch.setattr(cache, "PARSE_APART_BYTES", 0)
+    folder = tmp_path / "cache"
+    if how == "no executable":
+        monkeypatch.setattr(cache.sys, "executable", "")
+    elif how == "executable fails":
+        monkeypatch.setattr(cache.sys, "executable", str(tmp_path / "no-such-python"))
+    else:
+        folder = tmp_path / "file"
+        folder.write_text("a file where the cache folder should be")
+        assert not cache._parse_apart(FEED, SOURCE, "", entry_path(folder, SOURCE), cache_key(FEED, SOURCE))
+    result, problems = cached(FEED, folder)
+    assert result == fresh()[0] and problems == []
 
 
 def test_build_uses_the_cache_dir_of_its_settings(tmp_path):
