@@ -5,9 +5,11 @@
   MkDocs at a staging folder.
 - on_pre_build: run the whole pipeline *before* MkDocs cleans the site folder; content mistakes
   stop the build here, with every problem listed and the last good site untouched.
-- on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk),
-  with the templates' raw HTML blocks lifted out of their Markdown (rawhtml.py);
-- on_page_content: put those blocks back into the page's HTML.
+- on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk);
+- on_page_markdown / on_page_content: lift the templates' raw HTML blocks out of each page's
+  Markdown (rawhtml.py), and put them back into its HTML. MkDocs renders every page before it writes the first; meanwhile podsite's
+  pages wait compressed, and are handed back for their templates (on_page_context). After a page
+  is written, `page.content` of podsite's pages is empty (for other plugins: read it earlier).
 - on_env: podsite's catalog for the theme override's words (main.html), and player.js' part of it;
   the show's feed URL for every page's <link rel="alternate">.
 - on_post_build: index the finished site for search (Pagefind, site/search_index.py), then swap
@@ -21,11 +23,12 @@ import logging
 import os
 import re
 import secrets
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 from mkdocs.utils.meta import get_data
@@ -99,6 +102,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self.ours: frozenset[str] = frozenset()  # the paths of the generated pages
         self.feed_bytes: bytes | None = None  # a downloaded feed this build was made from (build.keep_feed)
         self.blocks: dict[str, list[str]] = {}  # page path -> its raw HTML blocks (rawhtml.py)
+        self.held: dict[str, bytes] = {}  # page path -> its HTML, compressed, until its template
         self.nonce = ""
         self.unplaced = 0  # pages whose raw HTML blocks did not all reach the page
         self.final_site_dir: str | None = None
@@ -224,16 +228,24 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
             self._abort(config, [f"{config.docs_dir}/{p}: clashes with a page the generator makes "
                                  "(rename or delete the hand-written file)" for p in clashes])
         self._leave_out_empty_sections(config, files)
-        self.nonce, self.blocks, self.unplaced = secrets.token_hex(4), {}, 0
+        self.nonce, self.blocks, self.held, self.unplaced = secrets.token_hex(4), {}, {}, 0
         self.ours = frozenset(self.pages)
-        for path in list(self.pages):
-            text = self.pages.pop(path)  # MkDocs holds the pages now: 140 MB at 10,000 episodes
-            if isinstance(text, str):
-                text, blocks = rawhtml.lift(text, self.nonce)
-                if blocks:
-                    self.blocks[path] = blocks
-            files.append(File.generated(config, path, content=text))
+        for path in list(self.pages):  # MkDocs holds the pages now: 140 MB at 10,000 episodes
+            files.append(File.generated(config, path, content=self.pages.pop(path)))
         return files
+
+    @event_priority(100)  # first, so other plugins' on_page_markdown see the page as Markdown will
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        """Lift the page's raw HTML blocks out of its Markdown (rawhtml.py), one page at a time;
+        the file's copy of the text is dropped (MkDocs keeps `page.markdown`)."""
+        path = page.file.src_uri
+        if path not in self.ours:
+            return markdown
+        page.file.content_string = ""
+        markdown, blocks = rawhtml.lift(markdown, self.nonce)
+        if blocks:
+            self.blocks[path] = blocks
+        return markdown
 
     def _leave_out_empty_sections(self, config, files: Files) -> None:
         empty = {path for path in nav.OPTIONAL_SECTIONS
@@ -244,10 +256,10 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
                 f"{shown}: nav entry {title!r} left out until the show has {nav.OPTIONAL_SECTIONS[path]}"))
 
     @event_priority(100)  # first, so other plugins' on_page_content see the finished HTML
-    def on_page_content(self, html: str, *, page, config, files) -> str:
+    def _put_back_blocks(self, html: str, *, page, config, files) -> str:
         if self.config.enabled and self.settings.notes_html == "sanitize" and page.file.src_uri in self.ours:
             html = notes_html.sanitize_page(html)  # before the blocks: none of them is a note's
-        blocks = self.blocks.get(page.file.src_uri)
+        blocks = self.blocks.pop(page.file.src_uri, None)
         if not blocks:
             return html
         html, missing = rawhtml.put_back(html, self.nonce, blocks)
@@ -258,6 +270,32 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
                             "not reach the page (in the template, keep each `html_block` filter's "
                             "output on lines of its own with a blank line before and after)")
         return html
+
+    @event_priority(-100)  # last, when every plugin has seen it
+    def _hold_packed(self, html: str, *, page, config, files) -> str:
+        """MkDocs renders every page's Markdown before it writes the first page. Between the two,
+        podsite's pages wait compressed (at 10,000 episodes, 300 MB of text held as 40 MB)."""
+        path = page.file.src_uri
+        if path not in self.ours:
+            return html
+        self.held[path] = zlib.compress(html.encode("utf-8"), 1)
+        page.markdown = ""  # rendered; "", not None: MkDocs reads None as "not read yet"
+        return ""
+
+    on_page_content = CombinedEvent(_put_back_blocks, _hold_packed)
+
+    @event_priority(100)  # first: the page's template and other plugins see its HTML
+    def on_page_context(self, context, *, page, config, nav):
+        packed = self.held.pop(page.file.src_uri, None)
+        if packed is not None:
+            page.content = zlib.decompress(packed).decode("utf-8")
+        return context
+
+    @event_priority(-100)  # last: the page is written next, and its HTML is not needed again
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if page.file.src_uri in self.ours:
+            page.content = ""
+        return output
 
     def on_post_build(self, *, config) -> None:
         if self.unplaced > SHOWN_PAGES:

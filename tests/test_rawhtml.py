@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -95,3 +96,36 @@ def test_other_plugins_see_the_page_with_its_blocks_back(project):
     assert mkdocs(project, "build", "--strict").returncode == 0
     seen = (project / "seen.html").read_text(encoding="utf-8")
     assert '<div class="podsite-audio"' in seen and "<!--podsite" not in seen
+
+
+def test_other_plugins_see_each_page_whole_while_podsite_holds_it_packed(project):
+    # Between MkDocs's two passes podsite keeps its pages' HTML compressed (plugin.py): every
+    # plugin event of the page still sees it whole, and the written page is the same.
+    (project / "hooks.py").write_text(
+        "import json\n"
+        "seen = {}\n"
+        "def note(event, text):\n"
+        "    seen.setdefault(event, text)\n"
+        "    json.dump(seen, open('seen.json', 'w'))\n"
+        "def on_page_content(html, page, config, files):\n"
+        "    if page.file.src_uri == 'episodes/auditing-your-alliances.md':\n"
+        "        note('content', html)\n"
+        "    return html\n"
+        "def on_page_context(context, page, config, nav):\n"
+        "    if page.file.src_uri == 'episodes/auditing-your-alliances.md':\n"
+        "        note('context', page.content)\n"
+        "    return context\n"
+        "def on_post_page(output, page, config):\n"
+        "    if page.file.src_uri == 'episodes/auditing-your-alliances.md':\n"
+        "        note('post_page', page.content)\n"
+        "        note('title', page.title)\n"
+        "    return output\n", encoding="utf-8")
+    with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - hooks.py\n")
+    assert mkdocs(project, "build", "--strict").returncode == 0
+    seen = json.loads((project / "seen.json").read_text(encoding="utf-8"))
+    assert seen["content"] == seen["context"] == seen["post_page"]
+    assert '<div class="podsite-audio"' in seen["content"] and "<!--podsite" not in seen["content"]
+    assert seen["title"] == "Auditing your alliances"
+    written = (project / "site/episodes/auditing-your-alliances/index.html").read_text(encoding="utf-8")
+    assert seen["content"].strip() in written
