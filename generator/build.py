@@ -10,6 +10,7 @@ only ever changes how long a build takes, never what it returns.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import traceback
@@ -31,6 +32,7 @@ from .site.render import (
     RenderOptions,
     episode_path,
     make_environment,
+    pack,
     render_site,
     virtue_path,
 )
@@ -201,10 +203,11 @@ def virtue_file_ids(sources: files.Sources) -> frozenset[str]:
     return frozenset(path.rsplit("/", 1)[-1].removesuffix(".md") for path, _ in sources.virtues)
 
 
-def build_site(sources: files.Sources, settings: Settings,
-               reuse: Reuse | None = None) -> tuple[dict[str, str | bytes], Report]:
+def build_site(sources: files.Sources, settings: Settings, reuse: Reuse | None = None,
+               packed: bool = False) -> tuple[dict[str, str | bytes], Report]:
     """Everything generated, or ({}, report) when the report has errors. With `reuse` (the site
-    cache's), pages whose templates did not change are taken from the last build."""
+    cache's), pages whose templates did not change are taken from the last build. `packed`: text
+    pages as render.Utf8, for a large show's memory (the plugin)."""
     report = Report()
     catalog = build_catalog(sources, settings, report)
     sheets = worksheet_pages.parse_worksheets(sources.worksheets, catalog.virtues if catalog else None,
@@ -223,11 +226,12 @@ def build_site(sources: files.Sources, settings: Settings,
     site_urls.install(env, settings.site_url)
     try:
         pages = render_site(catalog, env, RenderOptions(settings.episodes_per_page, settings.home_latest,
-                                                                settings.directory_urls,
-                                                                settings.notes_html == "sanitize"))
+                                                        settings.directory_urls,
+                                                        settings.notes_html == "sanitize", packed))
         pages.update(listening_pages.render_listener_pages(catalog, infos, env,
-                                                        settings.episodes_per_page))
-        pages.update(worksheet_pages.render_worksheets(sheets, catalog, env, links, report))
+                                                           settings.episodes_per_page, packed))
+        pages.update({path: pack(text) if packed else text for path, text in
+                      worksheet_pages.render_worksheets(sheets, catalog, env, links, report).items()})
         if settings.worksheet_pdf and sheets:
             cache = settings.root / settings.cache_dir / "worksheets" if settings.cache_dir else None
             pages.update(worksheet_pages.render_worksheet_pdfs(
@@ -290,13 +294,14 @@ def generate(settings: Settings) -> tuple[dict[str, str | bytes], Report]:
     return build_from(load_sources(settings), settings)
 
 
-def build_from(sources: files.Sources, settings: Settings) -> tuple[dict[str, str | bytes], Report]:
+def build_from(sources: files.Sources, settings: Settings,
+               packed: bool = False) -> tuple[dict[str, str | bytes], Report]:
     """`build_site`, served from the site cache when `cache_dir` is set and nothing changed."""
     if not settings.cache_dir:
-        return build_site(sources, settings)
-    return build_site_cached(sources, settings, build_site, _parsed_cache(settings),
-                             settings.root / settings.templates_dir,
-                             settings.root / settings.locale_dir if settings.locale_dir else None)
+        return build_site(sources, settings, packed=packed)
+    return build_site_cached(sources, settings, functools.partial(build_site, packed=packed),
+                             _parsed_cache(settings), settings.root / settings.templates_dir,
+                             settings.root / settings.locale_dir if settings.locale_dir else None, packed)
 
 
 def fail_on_errors(report: Report) -> None:

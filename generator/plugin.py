@@ -45,6 +45,7 @@ from .config import PodsiteConfig, material_language, settings_from, theme_html_
 from .errors import PodsiteError, Report, Severity
 from .ingest import download
 from .site import export, i18n, nav, notes_html, rawhtml, search_index, writer
+from .site.render import unpack
 
 log = get_plugin_logger("podsite")
 SHOWN_PAGES = 3  # pages named when the same template mistake hits many
@@ -70,7 +71,7 @@ def once_per_build():
 
 def feed_link(pages: dict[str, str | bytes]) -> str:
     """The show's feed URL (HTML-escaped) that the generated home page names in its front matter."""
-    home = pages.get("index.md")
+    home = unpack(pages.get("index.md"))
     if not isinstance(home, str):
         return ""
     return str(get_data(home)[1].get("podsite_feed") or "")
@@ -170,7 +171,7 @@ class PodsitePlugin(BasePlugin[PodsiteConfig]):
         self.feed_bytes = None
         try:
             sources, self.early_sources = self.early_sources or load_sources(self.settings), None
-            pages, report = build_from(sources, self.settings)
+            pages, report = build_from(sources, self.settings, packed=True)
         except PodsiteError as exc:
             self._abort(config, [str(p) for p in exc.problems])
         if not report.errors:  # links that lead nowhere, at the notes' own lines (as podsite check)

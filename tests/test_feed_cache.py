@@ -154,8 +154,9 @@ def test_build_uses_the_cache_dir_of_its_settings(tmp_path):
 
 # --- the generated-site cache ----------------------------------------------------------------------
 
-from generator.build import generate
+from generator.build import build_from, generate, load_sources
 from generator.site.cache import SITE_ENTRY
+from generator.site.render import Utf8
 
 
 def cached_project(project: Path) -> Settings:
@@ -264,3 +265,37 @@ def test_the_projects_own_catalog_is_part_of_the_cache_key(project):
                                        'msgid "Subscribe"\nmsgstr "Abo"'), encoding="utf-8")
     pages, _ = generate(settings)
     assert "## Abo" in pages["index.md"] and f"## {translated}" not in pages["index.md"]
+
+
+def packed_generate(settings: Settings) -> tuple[dict, Report]:
+    """What the plugin builds from: text pages as UTF-8 bytes (render.Utf8)."""
+    return build_from(load_sources(settings), settings, packed=True)
+
+
+def test_packed_pages_are_the_pages_as_utf8_however_they_were_made(project, monkeypatch):
+    # packed is how the plugin keeps a large show's pages; fresh, from the cache, and after a
+    # template edit (some pages rendered, the others taken from the cache) they are the same
+    settings = cached_project(project)
+    expected = uncached(settings)
+    assert any(isinstance(c, bytes) for c in expected.values())  # the worksheet PDFs
+    assert any(any(ord(ch) > 255 for ch in c) for c in expected.values() if isinstance(c, str))
+
+    def same(pages: dict) -> None:
+        assert set(pages) == set(expected)
+        for path, content in pages.items():
+            if isinstance(expected[path], str):
+                assert type(content) is Utf8 and content.decode("utf-8") == expected[path], path
+            else:
+                assert type(content) is bytes and content == expected[path], path
+
+    same(packed_generate(replace(settings, cache_dir=""))[0])  # no cache at all
+    same(packed_generate(settings)[0])  # a miss, stored
+    same(packed_generate(settings)[0])  # a hit
+    assert generate(settings)[0] == expected  # the same entry read unpacked
+    home = project / "templates" / "home.md.j2"
+    home.write_text(home.read_text(encoding="utf-8") + "\nEdited home.\n", encoding="utf-8")
+    names = rendered_templates(monkeypatch)
+    pages, _ = packed_generate(settings)
+    assert names == ["home.md.j2"]
+    expected = uncached(settings)
+    same(pages)

@@ -21,6 +21,7 @@ from jinja2 import meta
 
 from ..errors import Problem, Report
 from ..ingest.cache import PARSER_VERSION, write_atomically
+from .render import Utf8, pack
 
 SITE_ENTRY = "site.pickle"
 
@@ -138,7 +139,7 @@ class ReusingTemplate(jinja2.Template):
 
 
 def build_site_cached(sources, settings, build, cache_dir: Path | None, templates_dir: Path,
-                      locale_dir: Path | None = None):
+                      locale_dir: Path | None = None, packed: bool = False):
     """`build(sources, settings, reuse)` -> (pages, report), served from `cache_dir` when nothing
     it depends on changed since the last successful build; after an edit to templates only, the
     pages of the other templates are taken from there (`reuse`, a Reuse). Builds with errors are
@@ -153,7 +154,7 @@ def build_site_cached(sources, settings, build, cache_dir: Path | None, template
     path = cache_dir / SITE_ENTRY
     reuse = Reuse()
     try:
-        entry = read_entry(path, key)
+        entry = read_entry(path, key, packed)
         if entry is not None:
             if entry.templates == templates:
                 return entry.pages, Report(list(entry.problems))
@@ -170,26 +171,28 @@ def build_site_cached(sources, settings, build, cache_dir: Path | None, template
 
 
 # An entry is its SiteEntry without the pages, then the number of pages, then each page as
-# (path, UTF-8 bytes or the bytes of a binary file). Pickling a str whole would have Python keep
-# a UTF-8 copy inside every page that is not plain ASCII, for the rest of the build (at 10,000
+# (path, is it text, its bytes: UTF-8 for text). Pickling a str whole would have Python keep a
+# UTF-8 copy inside every page that is not plain ASCII, for the rest of the build (at 10,000
 # episodes, 93 MB more at the build's peak).
 def _dump(out, entry: SiteEntry) -> None:
     protocol = pickle.HIGHEST_PROTOCOL
     pickle.dump(replace(entry, pages={}), out, protocol=protocol)
     pickle.dump(len(entry.pages), out, protocol=protocol)
-    for path, text in entry.pages.items():
-        pickle.dump((path, isinstance(text, str), text.encode("utf-8") if isinstance(text, str) else text),
-                    out, protocol=protocol)
+    for path, content in entry.pages.items():
+        text = isinstance(content, (str, Utf8))
+        data = pickle.PickleBuffer(pack(content) if isinstance(content, str) else content)
+        pickle.dump((path, text, data), out, protocol=protocol)
 
 
-def read_entry(path: Path, key: str) -> SiteEntry | None:
-    """The entry at `path` if it was written for `key`, else None; raises on a damaged file."""
+def read_entry(path: Path, key: str, packed: bool = False) -> SiteEntry | None:
+    """The entry at `path` if it was written for `key`, else None; raises on a damaged file.
+    Text pages as str, or as Utf8 when `packed`."""
     with open(path, "rb") as handle:
         entry = pickle.load(handle)
         if not isinstance(entry, SiteEntry) or entry.key != key:
             return None
         pages = {}
         for _ in range(pickle.load(handle)):
-            page, is_text, data = pickle.load(handle)
-            pages[page] = data.decode("utf-8") if is_text else data
+            page, text, data = pickle.load(handle)
+            pages[page] = (Utf8(data) if packed else data.decode("utf-8")) if text else data
     return replace(entry, pages=pages)

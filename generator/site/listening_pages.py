@@ -134,11 +134,12 @@ def install(env: jinja2.Environment, infos: dict[str, ListenInfo], subscribe: tu
 
 
 def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: jinja2.Environment,
-                          per_page: int = 20) -> dict[str, str]:
+                          per_page: int = 20, packed: bool = False) -> dict[str, str | bytes]:
     """Transcript pages, the transcripts list, people and person pages, and each episode's
     embeddable player (episodes/<slug>/embed/).
-    Every list is paginated (`per_page`), so no page grows with the number of episodes."""
-    site = SiteFiles()
+    Every list is paginated (`per_page`), so no page grows with the number of episodes; `packed`:
+    as render.SiteFiles."""
+    site = SiteFiles(packed)
     people: dict[str, Person] = {}
     episodes_of: dict[str, list[tuple[Episode, str]]] = {}
     template = None  # transcript.md.j2, loaded once, and only for a show with transcripts

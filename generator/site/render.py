@@ -83,15 +83,32 @@ class PathError(ValueError):
     pass
 
 
+class Utf8(bytes):
+    """A generated text page kept as its UTF-8 bytes (`pack`): Python keeps a str that is not
+    all ASCII or Latin-1 at 2 or 4 bytes a character, so a large show's pages take about half
+    the memory as UTF-8 (MkDocs decodes each page when it reads it)."""
+
+
+def pack(content: str | bytes) -> str | bytes:
+    return Utf8(content.encode("utf-8")) if isinstance(content, str) else content
+
+
+def unpack(content: str | bytes) -> str | bytes:
+    """A page's text as str (a binary file's bytes stay as they are)."""
+    return content.decode("utf-8") if isinstance(content, Utf8) else content
+
+
 class SiteFiles:
-    """The generated site as data: `{relative path: text or bytes}`.
+    """The generated site as data: `{relative path: text or bytes}`; with `packed`, each text
+    page is stored as Utf8 as soon as it is rendered.
 
     Refuses a path twice (so slug collisions are errors, not silent overwrites) and any path that
     is not a plain relative path inside the site.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, packed: bool = False) -> None:
         self._files: dict[str, str | bytes] = {}
+        self.packed = packed
 
     def add(self, path: str, content: str | bytes) -> None:
         normal = posixpath.normpath(path)
@@ -100,7 +117,7 @@ class SiteFiles:
             raise PathError(f"refusing generated path {path!r}: not a plain relative path")
         if path in self._files:
             raise PathError(f"two generated files want the same path {path!r}")
-        self._files[path] = content
+        self._files[path] = pack(content) if self.packed else unpack(content)
 
     def as_dict(self) -> dict[str, str | bytes]:
         return dict(sorted(self._files.items()))
@@ -136,6 +153,7 @@ class RenderOptions:
     home_latest: int = 5
     directory_urls: bool = True
     sanitize_notes: bool = False  # mark notes for notes_html.sanitize_page
+    packed: bool = False  # text pages as Utf8 (SiteFiles)
 
 
 def episode_path(episode: Episode) -> str:
@@ -220,7 +238,7 @@ def show_trailer(catalog: Catalog) -> tuple[Episode | None, Trailer | None]:
 
 
 def render_site(catalog: Catalog, env: jinja2.Environment, options: RenderOptions) -> dict[str, str | bytes]:
-    site = SiteFiles()
+    site = SiteFiles(options.packed)
     virtues = {v.id: v for v in catalog.virtues}
     targets = {e.note.path: episode_path(e) for e in catalog.episodes if e.note}
     targets.update({v.origin.path: virtue_path(v) for v in catalog.virtues})
