@@ -184,15 +184,29 @@ def test_a_site_with_sorts_is_indexed_in_one_run(site, tmp_path, monkeypatch, wo
     assert not list(tmp_path.glob("*.podsite-src"))
 
 
-@pytest.mark.parametrize("damage", ["not gzip", "no signature", "not a list", "odd shape", "missing"])
+ENTRY = search_merge.cbor2.dumps(["word", [[0, [1, 2], []]], []])
+
+
+@pytest.mark.parametrize("damage", ["not gzip", "no signature", "not a list", "odd shape", "missing",
+                                    "two lists", "indefinite length", "fewer words than it says",
+                                    "length cut off", "not CBOR inside", "empty"])
 def test_a_part_in_another_shape_is_refused(site, tmp_path, damage):
+    # the word chunks are decoded a word at a time (search_places.read_entries): every way a
+    # file can differ from [[entry, ...]] is refused, never read as something else
     index = single_run(site, tmp_path)
     chunk = next((index / "index").glob("*.pf_index"))
+    signed = search_merge.SIGNATURE
     data = {"not gzip": b"garbage",
             "no signature": gzip.compress(b"something else"),
-            "not a list": gzip.compress(search_merge.SIGNATURE + search_merge.cbor2.dumps({"a": 1})),
-            "odd shape": gzip.compress(search_merge.SIGNATURE + search_merge.cbor2.dumps([[["w", "x", []]]])),
-            "missing": None}[damage]
+            "not a list": gzip.compress(signed + search_merge.cbor2.dumps({"a": 1})),
+            "odd shape": gzip.compress(signed + search_merge.cbor2.dumps([[["w", "x", []]]])),
+            "missing": None,
+            "two lists": gzip.compress(signed + search_merge.cbor2.dumps([[], []])),
+            "indefinite length": gzip.compress(signed + b"\x81\x9f" + ENTRY + b"\xff"),
+            "fewer words than it says": gzip.compress(signed + b"\x81\x83" + ENTRY + ENTRY),
+            "length cut off": gzip.compress(signed + b"\x81\x99\x01"),
+            "not CBOR inside": gzip.compress(signed + b"\x81\x81\xff\xff"),
+            "empty": gzip.compress(signed)}[damage]
     if data is None:
         chunk.unlink()
     else:

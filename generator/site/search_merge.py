@@ -45,7 +45,7 @@ from pathlib import Path
 
 import cbor2
 
-from .search_places import KEPT, SIGNATURE, NotPagefind, TranscriptStarts, cut_places, read
+from .search_places import KEPT, SIGNATURE, NotPagefind, TranscriptStarts, cut_places, read, read_entries
 
 ENTRY = "pagefind-entry.json"
 WORDS_PER_PART = 400_000  # words Pagefind indexes in one run: about 260 MB of its memory
@@ -123,14 +123,29 @@ class _Part:
             raise NotPagefind(folder) from None
         self.field_map: list[int] | None = None  # this part's metadata field number -> the merged one
 
-    def words(self):
-        """(word, this part, its entry [word, pages, variants]) for every word, in order."""
+    def words(self, starts: TranscriptStarts):
+        """(word, this part, its entry [word, pages, variants]) for every word, in order, the
+        places cut; each entry is decoded when the merge comes to it (read_entries)."""
         for _, _, name in self.chunks:
-            try:
-                for entry in read(self.folder / "index" / f"{name}.pf_index")[0]:
-                    yield entry[0], self, entry
-            except (IndexError, TypeError, KeyError):  # read() refuses what is not gzip and CBOR
-                raise NotPagefind(self.folder / "index" / f"{name}.pf_index") from None
+            path = self.folder / "index" / f"{name}.pf_index"
+            for entry in read_entries(path):
+                try:
+                    _, pages, variants = entry
+                    self._cut(pages, starts)
+                    for _, form_pages in variants:
+                        self._cut(form_pages, starts)
+                except (ValueError, TypeError, IndexError, KeyError):
+                    raise NotPagefind(path) from None
+                yield entry[0], self, entry
+
+    def _cut(self, pages: list, starts: TranscriptStarts) -> None:
+        """A word's pages ([[page number - previous page's, places, metadata places], ...]),
+        their places cut (search_places.py), in place: millions of lists at 10,000 episodes."""
+        number = self.first_page
+        for page in pages:
+            number += page[0]
+            if len(page[1]) > KEPT:
+                page[1] = cut_places(page[1], number, starts)
 
 
 def _merge_language(language: str, metas: list[tuple[Path, str]], out: Path) -> tuple[str, int, int]:
@@ -156,12 +171,12 @@ def _merge_language(language: str, metas: list[tuple[Path, str]], out: Path) -> 
 
 def _write_words(language: str, parts: list[_Part], starts: TranscriptStarts, folder: Path) -> tuple[list, int]:
     folder.mkdir(parents=True, exist_ok=True)
-    streams = [part.words() for part in parts]
+    streams = [part.words(starts) for part in parts]
     chunks, encoded, size, count, last = [], [], 0, 0, None
     for word, group in itertools.groupby(heapq.merge(*streams, key=lambda item: item[0]), key=lambda item: item[0]):
         if not isinstance(word, str) or (last is not None and word <= last):
             raise NotPagefind(f"the words of a part are not in order ({last!r}, {word!r})")
-        entry = _merged_word(word, [(part, item) for _, part, item in group], starts)
+        entry = _merged_word(word, [(part, item) for _, part, item in group])
         data = cbor2.dumps(entry)
         if encoded and size + len(data) > CHUNK_BYTES:
             chunks.append(_write_chunk(language, folder, encoded))
@@ -192,35 +207,33 @@ def _just_before(word: str, floor: str) -> str:
     return candidate if floor <= candidate < word else floor
 
 
-def _merged_word(word: str, found: list, starts: TranscriptStarts) -> list:
+def _merged_word(word: str, found: list) -> list:
     """One word's entry from the parts that have it (in part order): its pages and its variants'
-    (the forms a stem was written in) numbered anew, their places cut."""
+    (the forms a stem was written in) numbered anew."""
     pages: list = []
     variants: dict[str, tuple[list, list[int]]] = {}
     last = 0
     for part, entry in found:
         try:
             _, part_pages, part_variants = entry
-            last = _append(part, part_pages, pages, last, starts)
+            last = _append(part, part_pages, pages, last)
             for form, form_pages in part_variants:
                 into, form_last = variants.setdefault(form, ([], [0]))
-                form_last[0] = _append(part, form_pages, into, form_last[0], starts)
+                form_last[0] = _append(part, form_pages, into, form_last[0])
         except (ValueError, TypeError, IndexError, KeyError):
             raise NotPagefind(f"word {word!r} in {part.folder}") from None
     return [word, pages, [[form, into] for form, (into, _) in variants.items()]]
 
 
-def _append(part: _Part, pages: list, into: list, last: int, starts: TranscriptStarts) -> int:
-    """Add a part's pages of a word ([[page number - previous page's, places, metadata places],
-    ...]) to the merged list `into`, whose last page is number `last`: numbered after the pages
-    of the parts before, places cut, metadata fields renumbered. Returns the new last page."""
+def _append(part: _Part, pages: list, into: list, last: int) -> int:
+    """Add a part's pages of a word (places already cut: _Part.words) to the merged list `into`,
+    whose last page is number `last`: numbered after the pages of the parts before, metadata
+    fields renumbered. Returns the new last page."""
     if not pages:
         return last
     number, fields = part.first_page, part.field_map
-    for page in pages:  # the lists as decoded, changed in place: millions of them at 10,000 episodes
+    for page in pages:  # the lists as decoded, changed in place
         number += page[0]
-        if len(page[1]) > KEPT:
-            page[1] = cut_places(page[1], number, starts)
         if fields is not None and page[2]:
             page[2] = [-(fields[-value - 1] + 1) if value < 0 else value for value in page[2]]
     pages[0][0] += part.first_page - last
