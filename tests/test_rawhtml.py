@@ -84,16 +84,13 @@ def test_a_block_markdown_did_not_keep_is_reported_and_fails_strict(project):
 
 def test_other_plugins_see_the_page_with_its_blocks_back(project):
     # a hook (a plugin from mkdocs.yml) that asks to run early still sees finished HTML
-    (project / "hooks.py").write_text(
-        "from mkdocs.plugins import event_priority\n"
-        "@event_priority(50)\n"
-        "def on_page_content(html, page, config, files):\n"
-        "    if page.file.src_uri == 'episodes/auditing-your-alliances.md':\n"
-        "        open('seen.html', 'w').write(html)\n"
-        "    return html\n", encoding="utf-8")
-    with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
-        config.write("\nhooks:\n  - hooks.py\n")
-    assert mkdocs(project, "build", "--strict").returncode == 0
+    build_with_hook(project,
+                    "from mkdocs.plugins import event_priority\n"
+                    "@event_priority(50)\n"
+                    "def on_page_content(html, page, config, files):\n"
+                    "    if page.file.src_uri == 'episodes/auditing-your-alliances.md':\n"
+                    "        open('seen.html', 'w').write(html)\n"
+                    "    return html\n")
     seen = (project / "seen.html").read_text(encoding="utf-8")
     assert '<div class="podsite-audio"' in seen and "<!--podsite" not in seen
 
@@ -101,7 +98,8 @@ def test_other_plugins_see_the_page_with_its_blocks_back(project):
 def test_other_plugins_see_each_page_whole_while_podsite_holds_it_packed(project):
     # Between MkDocs's two passes podsite keeps its pages' HTML compressed (plugin.py): every
     # plugin event of the page still sees it whole, and the written page is the same.
-    (project / "hooks.py").write_text(
+    build_with_hook(
+        project,
         "import json\n"
         "seen = {}\n"
         "def note(event, text):\n"
@@ -119,13 +117,18 @@ def test_other_plugins_see_each_page_whole_while_podsite_holds_it_packed(project
         "    if page.file.src_uri == 'episodes/auditing-your-alliances.md':\n"
         "        note('post_page', page.content)\n"
         "        note('title', page.title)\n"
-        "    return output\n", encoding="utf-8")
-    with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
-        config.write("\nhooks:\n  - hooks.py\n")
-    assert mkdocs(project, "build", "--strict").returncode == 0
+        "    return output\n")
     seen = json.loads((project / "seen.json").read_text(encoding="utf-8"))
     assert seen["content"] == seen["context"] == seen["post_page"]
     assert '<div class="podsite-audio"' in seen["content"] and "<!--podsite" not in seen["content"]
     assert seen["title"] == "Auditing your alliances"
     written = (project / "site/episodes/auditing-your-alliances/index.html").read_text(encoding="utf-8")
     assert seen["content"].strip() in written
+
+
+def build_with_hook(project: Path, code: str) -> None:
+    """`mkdocs build --strict` with `code` as a hook (a plugin of the project's own, hooks.py)."""
+    (project / "hooks.py").write_text(code, encoding="utf-8")
+    with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - hooks.py\n")
+    assert mkdocs(project, "build", "--strict").returncode == 0
