@@ -299,3 +299,37 @@ def test_packed_pages_are_the_pages_as_utf8_however_they_were_made(project, monk
     assert names == ["home.md.j2"]
     expected = uncached(settings)
     same(pages)
+
+
+def test_transcripts_are_parsed_for_their_pages_and_not_kept(project, monkeypatch):
+    # listener_infos parses each transcript once (is it readable? what does it report?); its
+    # page parses it again when rendered and lets go of it after; a page taken from the cache
+    # parses nothing more
+    from generator.site import listening_pages
+    parsed: list[str] = []
+    real = listening_pages.parse_transcript
+
+    def counting(data, kind, source, report):
+        parsed.append(source)
+        return real(data, kind, source, report)
+    monkeypatch.setattr(listening_pages, "parse_transcript", counting)
+    kept: list = []
+    render = listening_pages.render_listener_pages
+
+    def rendering(catalog, infos, *args, **kwargs):
+        pages = render(catalog, infos, *args, **kwargs)
+        kept.extend(info for info in infos.values() if info._parsed)
+        return pages
+    monkeypatch.setattr(listening_pages, "render_listener_pages", rendering)
+    settings = cached_project(project)
+    pages, _ = generate(settings)
+    transcripts = [path for path in pages if path.startswith("transcripts/") and path != "transcripts/index.md"]
+    assert transcripts  # the sample has a transcript beside a note
+    assert len(parsed) == 2 * len(transcripts) == 2 * len(set(parsed))  # each twice, no more
+    assert kept == []  # none held once the pages are made
+    home = project / "templates" / "home.md.j2"
+    home.write_text(home.read_text(encoding="utf-8") + "\nEdited home.\n", encoding="utf-8")
+    parsed.clear()
+    edited, _ = generate(settings)
+    assert sorted(parsed) == sorted(set(parsed)) and len(parsed) == len(transcripts)  # pages reused
+    assert edited == uncached(settings)

@@ -21,7 +21,7 @@ find box.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jinja2
 
@@ -43,10 +43,26 @@ from .site_urls import canonical_url, url_of
 class ListenInfo:
     chapters: tuple[Chapter, ...]
     people: tuple[tuple[str, Person], ...]  # (person id, person)
-    transcript: Transcript | None
-    transcript_path: str | None  # generated page, e.g. transcripts/<slug>.md
+    transcript_path: str | None  # generated page, e.g. transcripts/<slug>.md; None: no transcript
     transcript_language: str = ""  # as the feed says (podcast:transcript language); "" unknown
     chapters_language: str = ""  # the feed's <language> for chapters from the feed
+    transcript_from: tuple[bytes, str, str] | None = None  # (data, type, source) it was read from
+    _parsed: list = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def transcript(self) -> Transcript | None:
+        """The transcript, parsed when a template first asks for it and kept until `forget`:
+        the transcripts of a large show are not all held at once (2000 episodes of 8000
+        words: 157 MB), only the one whose page is being rendered. listener_infos has already
+        parsed it once, to know it can be read and to report what it found."""
+        if self.transcript_from is None:
+            return None
+        if not self._parsed:
+            self._parsed.append(parse_transcript(*self.transcript_from, Report()))
+        return self._parsed[0]
+
+    def forget(self) -> None:
+        self._parsed.clear()
 
 
 def transcript_path(episode: Episode) -> str:
@@ -76,19 +92,21 @@ def listener_infos(catalog: Catalog, files: ListenerFiles, report: Report) -> di
         from_feed = bool(chapters) and not (note and note.chapters)
         transcript_language = ""
         people = people_of[episode.slug]
-        transcript = None
+        source = None  # (data, type, where)
         beside = local.get(note.path.rpartition(".")[0]) if note else None
         if beside is not None:
-            transcript = parse_transcript(beside[1], beside[2], beside[0], report)
+            source = (beside[1], beside[2], beside[0])
         else:
             best = preferred_transcript(feed.transcripts)
             if best is not None and best.url in remote:
-                transcript = parse_transcript(remote[best.url], best.type, best.url, report)
+                source = (remote[best.url], best.type, best.url)
                 transcript_language = best.language or catalog.podcast.language
+        if source is not None and not parse_transcript(*source, report):
+            source = None  # unreadable or empty: reported, and the episode has no transcript
         infos[episode.slug] = ListenInfo(
-            chapters, tuple((ids[p.name], p) for p in people), transcript,
-            transcript_path(episode) if transcript else None, transcript_language,
-            catalog.podcast.language if from_feed else "")
+            chapters, tuple((ids[p.name], p) for p in people),
+            transcript_path(episode) if source else None, transcript_language,
+            catalog.podcast.language if from_feed else "", source)
     return infos
 
 
@@ -149,18 +167,19 @@ def render_listener_pages(catalog: Catalog, infos: dict[str, ListenInfo], env: j
         for pid, person in info.people:
             people.setdefault(pid, person)
             episodes_of.setdefault(pid, []).append((episode, person.role))
-        if info.transcript is not None:
+        if info.transcript_path is not None:
             template = template or env.get_template("transcript.md.j2")
             site.add(info.transcript_path, template.render(
                 here=info.transcript_path, episode=episode, info=info, podcast=catalog.podcast,
                 episode_page=episode_path(episode), virtue_by_id=virtue_by_id))
+            info.forget()
     embed = env.get_template("embed.html.j2")
     for episode in catalog.episodes:
         if episode.feed.enclosure:
             path = embed_path(episode)
             site.add(path, embed.render(here=path, episode=episode, info=infos[episode.slug],
                                         podcast=catalog.podcast))
-    with_transcripts = [(e, infos[e.slug]) for e in catalog.episodes if infos[e.slug].transcript]
+    with_transcripts = [(e, infos[e.slug]) for e in catalog.episodes if infos[e.slug].transcript_path]
     if with_transcripts:
         template = env.get_template("transcripts.md.j2")
         for pager in paginate(with_transcripts, per_page, "transcripts/index.md", "transcripts"):
