@@ -7,9 +7,10 @@
   stop the build here, with every problem listed and the last good site untouched.
 - on_files: hand the generated pages to MkDocs as virtual files (nothing is written to disk);
 - on_page_markdown / on_page_content: lift the templates' raw HTML blocks out of each page's
-  Markdown (rawhtml.py), and put them back into its HTML. MkDocs renders every page before it writes the first; meanwhile podsite's
-  pages wait compressed, and are handed back for their templates (on_page_context). After a page
-  is written, `page.content` of podsite's pages is empty (for other plugins: read it earlier).
+  Markdown (rawhtml.py), and put them back into its HTML. MkDocs renders every page before it
+  writes the first; meanwhile podsite's pages wait compressed, and are handed back for their
+  templates (on_page_context). After a page is written, `page.content` of podsite's pages is
+  empty (for other plugins: read it earlier).
 - on_env: podsite's catalog for the theme override's words (main.html), and player.js' part of it;
   the show's feed URL for every page's <link rel="alternate">.
 - on_post_build: index the finished site for search (Pagefind, site/search_index.py), then swap

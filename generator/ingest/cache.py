@@ -16,8 +16,8 @@ never an error; a cache that cannot be written is skipped. The problems found wh
 
 A large feed is parsed in a child process that writes the entry (`PARSE_APART_BYTES`):
 feedparser's working memory is about four times the feed (some 230 MB for 10,000 episodes),
-and a Python process keeps the pages it grew to for the rest of the build, when MkDocs holds
-the whole site. The build then reads the records from the entry, as on a hit. Without a cache
+and a Python process keeps the memory it grew to for the rest of the build, while MkDocs
+holds the whole site. The build then reads the records from the entry, as on a hit. Without a cache
 folder, or when the child cannot run or write the entry, the feed is parsed in this process.
 
 The entries are pickles written by this project into its own `.cache/` folder: trust them as

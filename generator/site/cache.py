@@ -179,9 +179,8 @@ def _dump(out, entry: SiteEntry) -> None:
     pickle.dump(replace(entry, pages={}), out, protocol=protocol)
     pickle.dump(len(entry.pages), out, protocol=protocol)
     for path, content in entry.pages.items():
-        text = isinstance(content, (str, Utf8))
-        data = pickle.PickleBuffer(pack(content) if isinstance(content, str) else content)
-        pickle.dump((path, text, data), out, protocol=protocol)
+        data = pack(content)  # a binary file's bytes as they are
+        pickle.dump((path, isinstance(data, Utf8), pickle.PickleBuffer(data)), out, protocol=protocol)
 
 
 def read_entry(path: Path, key: str, packed: bool = False) -> SiteEntry | None:

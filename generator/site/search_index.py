@@ -28,9 +28,10 @@ of its transcript that hold the words (search.js).
 
 Pagefind reads a copy of the pages it indexes (`<site>.podsite-src/` beside the site folder,
 each page from its data-pagefind-body element on (see _slim), removed when Pagefind is done),
-laid out as the site is, so every result's URL is the page's. The copy is cut in parts of about search_merge.WORDS_PER_PART words,
-Pagefind indexes one part after the other, and search_merge.py makes one index of them: Pagefind
-holds all the words it reads in memory (2.5 GB for 10,000 episodes in one run).
+laid out as the site is, so every result's URL is the page's. The copy is cut in parts of about
+search_merge.WORDS_PER_PART words, Pagefind indexes one part after the other, and
+search_merge.py makes one index of them: Pagefind holds all the words it reads in memory
+(2.5 GB for 10,000 episodes in one run).
 
 The index is written beside the site (`pagefind.podsite-new/`) and moved into place only when
 Pagefind succeeded, so a failed run leaves the previous index as it was.

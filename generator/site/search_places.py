@@ -46,21 +46,25 @@ class NotPagefind(ValueError):
     """A file not in the shape this module knows (another Pagefind version)."""
 
 
-def read_entries(path: Path):
-    """The entries of a word chunk (gzip, SIGNATURE, CBOR `[[entry, ...]]`), decoded one at a
-    time: a merge holds a chunk of every part at once, and decoded whole they took 52 MB at
-    10,000 episodes. NotPagefind for a file of another shape."""
+def read(path: Path) -> list:
+    """A file of the index (gzip, SIGNATURE, CBOR) that holds a list; NotPagefind if it does not."""
     try:
-        data = gzip.decompress(path.read_bytes())
-    except (OSError, EOFError, gzip.BadGzipFile):
+        value = cbor2.loads(_cbor(path))
+    except cbor2.CBORDecodeError:
         raise NotPagefind(path) from None
-    if not data.startswith(SIGNATURE):
+    if not isinstance(value, list):
         raise NotPagefind(path)
-    stream = io.BytesIO(data)
-    stream.seek(len(SIGNATURE))
-    if _array_head(stream) != 1:
+    return value
+
+
+def read_entries(path: Path):
+    """The entries of a word chunk (CBOR `[[entry, ...]]` in a file as `read` takes), decoded one
+    at a time: a merge holds a chunk of every part at once, and decoded whole they took 52 MB at
+    10,000 episodes. NotPagefind for a file of another shape."""
+    stream = io.BytesIO(_cbor(path))
+    if _array_length(stream, path) != 1:
         raise NotPagefind(path)
-    count = _array_head(stream)
+    count = _array_length(stream, path)
     decoder = cbor2.CBORDecoder(stream)
     try:
         for _ in range(count):
@@ -69,33 +73,31 @@ def read_entries(path: Path):
         raise NotPagefind(path) from None
 
 
-def _array_head(stream) -> int:
-    """The length of the definite-length CBOR array that starts here; NotPagefind otherwise."""
+def _cbor(path: Path) -> bytes:
+    """The CBOR of a file of the index: gunzipped, after SIGNATURE; NotPagefind otherwise."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, gzip.BadGzipFile):
+        raise NotPagefind(path) from None
+    if not data.startswith(SIGNATURE):
+        raise NotPagefind(path)
+    return data[len(SIGNATURE):]
+
+
+def _array_length(stream, path: Path) -> int:
+    """The length of the definite-length CBOR array that starts here; NotPagefind otherwise
+    (indefinite lengths too: Pagefind does not write them)."""
     head = stream.read(1)
-    if not head or head[0] >> 5 != 4:
-        raise NotPagefind("not a CBOR array")
+    if not head or head[0] >> 5 != 4 or head[0] & 0x1F > 27:
+        raise NotPagefind(path)
     info = head[0] & 0x1F
     if info < 24:
         return info
-    if info > 27:  # indefinite length (31) or reserved: not what Pagefind writes
-        raise NotPagefind("not a definite-length CBOR array")
     size = 1 << (info - 24)
     data = stream.read(size)
     if len(data) != size:
-        raise NotPagefind("a CBOR array's length is cut off")
-    return int.from_bytes(data, "big")
-
-
-def read(path: Path) -> list:
-    """A file of the index (gzip, SIGNATURE, CBOR) that holds a list; NotPagefind if it does not."""
-    try:
-        data = gzip.decompress(path.read_bytes())
-        value = cbor2.loads(data[len(SIGNATURE):]) if data.startswith(SIGNATURE) else None
-    except (OSError, EOFError, gzip.BadGzipFile, cbor2.CBORDecodeError):
-        raise NotPagefind(path) from None
-    if not isinstance(value, list):
         raise NotPagefind(path)
-    return value
+    return int.from_bytes(data, "big")
 
 
 class TranscriptStarts:
